@@ -1,0 +1,86 @@
+"""A read PDF, independent of the library that read it: pages, lines, words with positions, tables.
+
+Coordinates are PDF points from the page's top-left corner (pdfplumber's convention):
+`x0, top, x1, bottom`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BBox = tuple[float, float, float, float]
+PageSource = Literal["pdftotext", "pypdfium2", "pdfplumber", "ocr", "none"]
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    bbox: BBox
+
+
+@dataclass(slots=True)
+class Line:
+    """Words of one visual line (one column of a multi-column layout), in reading order."""
+
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def bbox(self) -> BBox:
+        return union_bbox(word.bbox for word in self.words)
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[str]]
+    bbox: BBox
+
+
+@dataclass(slots=True)
+class Page:
+    number: int
+    """1-based page number."""
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    source: PageSource = "none"
+    """Which layer (or OCR) the text came from."""
+    quality: float = 0.0
+    """The chosen layer's quality score in [0, 1] (see importers.pdf.quality)."""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass(slots=True)
+class Document:
+    sha256: str
+    pages: list[Page]
+    producer: str = ""
+    needs_ocr_pages: list[int] = field(default_factory=list)
+    """Pages with no trustworthy text that could not be OCR'd (no OCR engine available)."""
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(page.text for page in self.pages)
+
+    @property
+    def needs_ocr(self) -> bool:
+        return bool(self.needs_ocr_pages)
+
+
+def union_bbox(boxes) -> BBox:
+    boxes = list(boxes)
+    if not boxes:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
