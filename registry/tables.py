@@ -136,6 +136,16 @@ class AuditLog(Table, tablename="audit_log"):
     entry_hash = Varchar(length=64, default="", help_text="SHA-256 over this entry's content and prev_hash.")
 
 
+class Inspection(Table, tablename="inspection"):
+    licence = ForeignKey(references=Licence, null=True, default=None, index=True, help_text="Agency licence inspected (null when a broker was inspected).")
+    sub_licence = ForeignKey(references=SubLicence, null=True, default=None, index=True, help_text="Broker sub-licence inspected (null when an agency was inspected).")
+    date = Date(help_text="Day of the inspection.")
+    inspector = Varchar(length=200, help_text="Who inspected.")
+    outcome = Varchar(length=30, help_text="Outcome category; its effect on the risk score is set in the weights data file.")
+    notes = Text(default="", help_text="Inspector's notes.")
+    recorded_at = Timestamptz(default=TimestamptzNow(), help_text="When the inspection was recorded.")
+
+
 class ApiUser(Table, tablename="api_user"):
     name = Varchar(length=200, unique=True, help_text="User name.")
     role = Varchar(length=20, help_text="admin, officer or inspector.")
@@ -156,5 +166,6 @@ ALL_TABLES: tuple[type[Table], ...] = (
     Flag,
     FlagEvent,
     AuditLog,
+    Inspection,
     ApiUser,
 )
