@@ -50,12 +50,14 @@ def current_engine() -> Engine:
 def use_engine(engine: Engine) -> None:
     """Point Piccolo's configuration and every table (ours and the migrations table) at `engine`."""
     from piccolo.apps.migrations.tables import Migration
+    from piccolo.apps.user.tables import BaseUser
+    from piccolo_api.session_auth.tables import SessionsBase
 
     from registry import piccolo_conf
     from registry.tables import ALL_TABLES
 
     piccolo_conf.DB = engine
-    for table in (*ALL_TABLES, Migration):
+    for table in (*ALL_TABLES, Migration, BaseUser, SessionsBase):
         table._meta.db = engine
 
 
@@ -66,6 +68,10 @@ def _prepare_sqlite_file(engine: SQLiteEngine) -> None:
     with contextlib.closing(sqlite3.connect(path)) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
+
+
+MIGRATED_APPS = ("registry", "user", "session_auth")
+"""Our tables, then Piccolo Admin's login tables (users and sessions)."""
 
 
 async def migrate(engine: Engine | None = None, *, quiet: bool = True) -> list[str]:
@@ -79,12 +85,13 @@ async def migrate(engine: Engine | None = None, *, quiet: bool = True) -> list[s
     if is_sqlite(engine):
         _prepare_sqlite_file(engine)
     before = set(await _applied(Migration))
-    manager = ForwardsMigrationManager(app_name="registry", migration_id="all", fake=False)
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        result = await manager.run()
-    if not result.success:
-        raise RuntimeError(f"migration failed: {result.message}\n{sink.getvalue()}")
+    for app_name in MIGRATED_APPS:
+        manager = ForwardsMigrationManager(app_name=app_name, migration_id="all", fake=False)
+        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+            result = await manager.run()
+        if not result.success:
+            raise RuntimeError(f"migration of {app_name} failed: {result.message}\n{sink.getvalue()}")
     return sorted(set(await _applied(Migration)) - before)
 
 
@@ -92,7 +99,7 @@ async def _applied(migration_table) -> list[str]:
     if not await migration_table.table_exists().run():
         return []
     rows = await migration_table.select(migration_table.name).where(
-        migration_table.app_name == "registry"
+        migration_table.app_name.is_in(list(MIGRATED_APPS))
     )
     return [row["name"] for row in rows]
 

@@ -9,4 +9,7 @@ from registry.settings import database_url
 
 DB = engine_from_url(database_url())
 
-APP_REGISTRY = AppRegistry(apps=["registry.piccolo_app"])
+# Piccolo Admin's own login: its user and session tables come with their own migrations.
+APP_REGISTRY = AppRegistry(
+    apps=["registry.piccolo_app", "piccolo.apps.user.piccolo_app", "piccolo_api.session_auth.piccolo_app"]
+)

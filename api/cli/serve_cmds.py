@@ -1,0 +1,51 @@
+"""`fairrecruit serve [--host] [--port] [--workers N] [--demo]`: the web app under uvicorn."""
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import click
+
+from registry.settings import database_url
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes; use PostgreSQL for more than one.")
+@click.option("--demo", is_flag=True, help="Serve a fresh demo registry (./fairrecruit-demo/) with demo contracts and users.")
+@click.option("--secure-cookies", is_flag=True, help="Admin session cookies only over HTTPS (production).")
+def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool) -> None:
+    """Serve the API, the worker and inspector pages and /admin."""
+    import uvicorn
+
+    from registry.db import engine_from_url, use_engine
+
+    if demo:
+        url = _load_demo(Path("fairrecruit-demo").resolve())
+    else:
+        url = database_url()
+        if workers > 1 and url.startswith("sqlite"):
+            click.echo("note: several workers on SQLite serialise every write; PostgreSQL scales better", err=True)
+    os.environ["FAIRRECRUIT_DATABASE_URL"] = url  # worker processes read it when they start
+    os.environ["FAIRRECRUIT_SECURE_COOKIES"] = "1" if secure_cookies else ""
+    use_engine(engine_from_url(url))
+    click.echo(f"serving {url} on http://{host}:{port}/  (API docs: /schema, admin: /admin)", err=True)
+    uvicorn.run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="info")
+
+
+def _load_demo(directory: Path) -> str:
+    from api.demo import load_demo, prepare_directory
+
+    url = prepare_directory(directory)
+    os.environ["FAIRRECRUIT_DATA_DIR"] = str(directory)
+    credentials, results = asyncio.run(load_demo(url))
+    click.echo(f"demo registry and {len(results)} contract(s) loaded into {directory}", err=True)
+    for role, token in credentials.tokens.items():
+        click.echo(f"  {role:9} API token: {token}", err=True)
+    click.echo(f"  /admin login: {credentials.admin_username} / {credentials.admin_password}", err=True)
+    click.echo("  inspector pages: /inspector/login (paste the inspector token)", err=True)
+    return url

@@ -1,0 +1,1 @@
+"""Worker and inspector pages: Jinja templates, one CSS file, wording in `data/strings.json`."""

@@ -1,0 +1,1 @@
+"""Litestar controllers: thin handlers that check roles, parse input and call services."""

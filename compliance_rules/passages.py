@@ -1,0 +1,72 @@
+"""Sentences of a contract with their clause, for rules that judge wording.
+
+A rule looks at one sentence at a time (a table row counts as one sentence), because who pays,
+and whether it is negated, is decided within a sentence; the clause gives the page and box an
+inspector needs.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from compliance_rules.model import Clause, ContractForCheck, Evidence, Extracted
+from compliance_rules.text import normalise, sentences
+from compliance_rules.vocabulary import affirmed, concept
+
+MAX_EVIDENCE = 6
+
+
+@dataclass(frozen=True)
+class Passage:
+    clause: Clause
+    text: str
+    norm: str
+    heading: str
+
+    def has(self, *names: str) -> bool:
+        """Every named concept occurs (negated or not)."""
+        return all(concept(name).search(self.norm) for name in names)
+
+    def has_any(self, *names: str) -> bool:
+        return any(concept(name).search(self.norm) for name in names)
+
+    def affirms(self, name: str) -> bool:
+        """The concept occurs at least once without a negation just before it."""
+        return bool(affirmed(name, self.norm))
+
+    def evidence(self) -> Evidence:
+        return Evidence(page=self.clause.page, text=self.text, bbox=self.clause.bbox)
+
+
+def passages(contract: ContractForCheck) -> list[Passage]:
+    out: list[Passage] = []
+    for clause in contract.clauses:
+        heading = normalise(clause.heading or "")
+        for sentence in sentences(clause.text):
+            out.append(Passage(clause, sentence, normalise(sentence), heading))
+    return out
+
+
+def evidence_of(found: Iterable[Passage]) -> list[Evidence]:
+    seen: set[tuple[int, str]] = set()
+    out: list[Evidence] = []
+    for passage in found:
+        key = (passage.clause.page, passage.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(passage.evidence())
+    return out[:MAX_EVIDENCE]
+
+
+def term_evidence(*values: Extracted | None) -> list[Evidence]:
+    return [
+        Evidence(page=value.source.page, text=value.source.text, bbox=value.source.bbox)
+        for value in values if value is not None and value.source is not None
+    ]
+
+
+def absence_evidence(contract: ContractForCheck, what: str) -> list[Evidence]:
+    """Evidence for a missing protection: what was searched and found wanting."""
+    pages = sorted({clause.page for clause in contract.clauses})
+    span = f"pages {pages[0]}-{pages[-1]}" if len(pages) > 1 else f"page {pages[0]}" if pages else "no pages"
+    return [Evidence(page=None, text=f"No clause {what} in {len(contract.clauses)} clauses ({span}).")]

@@ -1,0 +1,53 @@
+"""One matching form for contract text, so a vocabulary written once matches every reader's output.
+
+Khmer has no spaces between words, yet PDF text layers and OCR scatter spaces inside Khmer
+words ("ម៉ោ ង"); removing every space between two Khmer characters makes both forms equal.
+Everything is lower-cased, digits become ASCII, and typographic quotes plain.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from registry.numbers import ascii_digits
+
+KHMER = "\u1780-\u17ff\u19e0-\u19ff"
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_SPACE_IN_KHMER = re.compile(rf"(?<=[{KHMER}])\s+(?=[{KHMER}])")
+_SPACES = re.compile(r"\s+")
+_HAS_KHMER = re.compile(rf"[{KHMER}]")
+_SENTENCE_END = re.compile(r"(?<=[។៕!?])\s*|(?<=[a-z0-9)\"'%])\.\s+(?=[A-Z\u1780-\u17ff(\"'])")
+_ABBREVIATION = re.compile(r"(?:\b(?:no|nos|mr|mrs|ms|dr|st|co|ltd|pte|bhd|sdn|inc|corp|art|sec|vs|etc|approx))$", re.I)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_QUOTES)
+    text = ascii_digits(text).casefold()
+    text = _SPACE_IN_KHMER.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def has_khmer(text: str) -> bool:
+    return bool(_HAS_KHMER.search(text))
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a clause. A full stop after a common abbreviation ("No.", "Co., Ltd.")
+    does not end a sentence; Khmer sentences end with ។ or ៕."""
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.start()
+        if end <= start:
+            continue
+        if text[end - 1:end + 1] != "។" and _ABBREVIATION.search(text[start:end].rstrip(".")):
+            continue
+        piece = text[start:match.end()].strip()
+        if piece:
+            out.append(piece)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out

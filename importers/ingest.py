@@ -1,0 +1,204 @@
+"""The contract journey: PDF bytes -> Document -> Terms and clauses -> findings -> stored
+contract and flags. One document is one transaction; a document that cannot be read leaves
+nothing behind, and the other documents of a batch are still processed.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compliance_rules.check import check_contract
+from compliance_rules.model import ContractForCheck, Finding
+from compliance_rules.registry_facts import (
+    AgencyResolution,
+    InMemoryRegistryFacts,
+    StoredContract,
+    SubLicenceFacts,
+)
+from importers.document import Document
+from importers.pdf import UnreadableDocumentError, read_pdf_isolated
+from importers.terms import extract
+from registry import contracts as store
+from registry.errors import FairrecruitError
+from registry.keys import passport_hash_key
+from registry.queries import load_registry_snapshot
+
+FRAUD_RULE_WITH_PARTNER = "FRD001"
+
+
+@dataclass
+class RegistryFactsForIngest:
+    """`RegistryFacts` for one batch: registry rows loaded once, names resolved by the lookup
+    matcher (which refuses look-alikes), earlier contracts of the same worker from the database."""
+
+    registry: InMemoryRegistryFacts
+    resolver: Any
+    prior_contracts: list[StoredContract] = field(default_factory=list)
+
+    def resolve_agency(self, name: str) -> AgencyResolution:
+        return self.resolver.resolve_agency(name)
+
+    def licence(self, number: str):
+        return self.registry.licence(number)
+
+    def sub_licence(self, number: str):
+        return self.registry.sub_licence(number)
+
+    def sub_licences_of_broker(self, broker_name: str) -> list[SubLicenceFacts]:
+        numbers = self.resolver.resolve_broker(broker_name)
+        return [facts for number in numbers if (facts := self.registry.sub_licence(number))]
+
+    def contracts_with_passport(self, passport_hash: str, *, exclude_sha256: str) -> list[StoredContract]:
+        return [c for c in self.prior_contracts if c.sha256 != exclude_sha256]
+
+
+async def load_facts() -> RegistryFactsForIngest:
+    from registry.lookup.service import current_resolver
+
+    snapshot = await load_registry_snapshot()
+    return RegistryFactsForIngest(registry=snapshot.as_facts(), resolver=await current_resolver())
+
+
+def _language(contract: ContractForCheck) -> str:
+    languages = {clause.language for clause in contract.clauses}
+    has_english = bool(languages & {"en", "mixed"})
+    if contract.has_khmer_text:
+        return "km+en" if has_english else "km"
+    return "en"
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    return finding.model_dump(mode="json")
+
+
+def _record(finding: Finding) -> store.FindingRecord:
+    data = _finding_json(finding)
+    return store.FindingRecord(
+        rule=data["rule"], severity=data["severity"], title=data["title"],
+        explanation=data["explanation"], evidence=data["evidence"],
+    )
+
+
+def _partner_findings(finding: Finding, sha256: str) -> dict[str, list[store.FindingRecord]]:
+    """FRD001 is raised on the later contract; the earlier one gets a mirror flag naming it."""
+    partners: dict[str, list[store.FindingRecord]] = {}
+    for evidence in finding.evidence:
+        other = (evidence.facts or {}).get("other_sha256")
+        if isinstance(other, str):
+            mirror = store.FindingRecord(
+                rule=finding.rule,
+                severity=finding.severity,
+                title=finding.title,
+                explanation=f"A later contract for the same worker ({sha256}) differs in material terms.",
+                evidence=[{"page": None, "text": f"later contract {sha256}", "bbox": None,
+                           "facts": {"other_sha256": sha256}}],
+            )
+            partners.setdefault(other, []).append(mirror)
+    return partners
+
+
+def _stored_result(file_name: str, row: dict[str, Any], flags: list[dict[str, Any]]) -> dict[str, Any]:
+    terms = row["terms"] if isinstance(row["terms"], dict) else {}
+    return {
+        "file": file_name,
+        "sha256": row["sha256"],
+        "status": row["status"],
+        "fields": terms.get("fields", {}),
+        "findings": [
+            {key: flag[key] for key in ("rule", "severity", "title", "explanation", "evidence")}
+            for flag in flags
+        ],
+        "already_ingested": True,
+    }
+
+
+async def ingest_document(
+    data: bytes, file_name: str, *, actor: str, facts: RegistryFactsForIngest | None = None
+) -> dict[str, Any]:
+    """One PDF in, one result out: `{"file", "sha256", "status": checked|needs_ocr|error,
+    "error"?, "fields", "findings"}`. Raises nothing for a bad document: errors are results."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    base = {"file": file_name, "sha256": sha256}
+    existing = await store.find_contract(sha256)
+    if existing is not None:
+        return _stored_result(file_name, existing, await store.flags_of_contract(existing["id"]))
+    try:
+        document: Document = read_pdf_isolated(data)
+    except UnreadableDocumentError as exc:
+        return {**base, "status": "error", "error": str(exc), "fields": {}, "findings": []}
+    if document.needs_ocr:
+        pages = ", ".join(map(str, document.needs_ocr_pages))
+        return {
+            **base, "status": "needs_ocr",
+            "error": f"page(s) {pages} have no trustworthy text layer and no OCR engine is available "
+                     "(install tesseract-ocr with the khm and eng languages); the document was not checked",
+            "fields": {}, "findings": [],
+        }
+    contract = extract(document, passport_key=passport_hash_key())
+    facts = facts or await load_facts()
+    passport_hash = contract.terms.worker_passport_hash
+    facts.prior_contracts = []
+    if passport_hash:
+        facts.prior_contracts = [
+            StoredContract(row["sha256"], (row["terms"] or {}).get("fields", {}))
+            for row in await store.contracts_with_passport(passport_hash, exclude_sha256=sha256)
+        ]
+    findings = check_contract(contract, facts)
+    fields = contract.terms.public_fields()
+    related: dict[str, list[store.FindingRecord]] = {}
+    for finding in findings:
+        if finding.rule == FRAUD_RULE_WITH_PARTNER:
+            for other, mirrors in _partner_findings(finding, sha256).items():
+                related.setdefault(other, []).extend(mirrors)
+    signing = contract.terms.signing_date
+    resolved_licence = None
+    if contract.terms.agency_name is not None:
+        resolution = facts.resolve_agency(contract.terms.agency_name.value)
+        resolved_licence = resolution.licence_number if resolution.outcome == "match" else None
+    sub_number = contract.terms.broker_sub_licence_no
+    await store.store_checked_contract(
+        sha256=sha256,
+        file_name=file_name,
+        pages=len(document.pages),
+        language=_language(contract),
+        signing_date=None if signing is None else signing.value,
+        licence_number=resolved_licence,
+        sub_licence_number=None if sub_number is None else sub_number.value,
+        passport_hash=passport_hash,
+        terms={"fields": fields, "terms": contract.terms.model_dump(mode="json", exclude={"worker_passport_hash"})},
+        findings=[_record(f) for f in findings],
+        related_findings=related,
+        actor=actor,
+    )
+    return {**base, "status": "checked", "fields": fields, "findings": [_finding_json(f) for f in findings]}
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; folders contribute their *.pdf files in name order."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+async def ingest_paths(paths: Iterable[Path], *, actor: str) -> AsyncIterator[dict[str, Any]]:
+    """Ingest files in input order; one result each, errors included."""
+    facts = await load_facts()
+    for path in expand_paths(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield {"file": str(path), "sha256": None, "status": "error", "error": f"cannot read file: {exc.strerror}",
+                   "fields": {}, "findings": []}
+            continue
+        try:
+            yield await ingest_document(data, path.name, actor=actor, facts=facts)
+        except FairrecruitError as exc:
+            yield {"file": path.name, "sha256": hashlib.sha256(data).hexdigest(), "status": "error",
+                   "error": str(exc), "fields": {}, "findings": []}

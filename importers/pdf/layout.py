@@ -1,0 +1,194 @@
+"""Words with boxes into lines in reading order.
+
+Recursive XY-cut: a region is split at a vertical gutter that runs through it (columns, e.g.
+Khmer and English side by side), otherwise at every horizontal gap that runs across all of it
+(rows, paragraphs). A gutter may be crossed by a few words (a justified Khmer line reaching
+into the gap); each word goes to the side of its centre. Lines are only formed inside one
+leaf region and are cut at very wide gaps, so a line never joins two columns.
+Within a line, pieces a text layer split out of one Khmer word (a vowel sign or subscript
+drawn as its own glyph) are joined back.
+"""
+from __future__ import annotations
+
+from statistics import median
+
+from importers.document import Line, Word, union_bbox
+from importers.pdf import khmer
+
+_MIN_GUTTER_PT = 7.0
+_GUTTER_HEIGHTS = 0.7
+"""A gutter is at least this many median word heights wide (and at least _MIN_GUTTER_PT)."""
+_CROSSING_ROWS = 12
+"""One word per this many rows may cross a gutter."""
+_MIN_COLUMN_ROWS = 0.25
+"""Each column holds at least this share of the region's rows."""
+_CORE_TRIM = 0.2
+"""Share of a word's height trimmed at top and bottom when looking for gaps between rows."""
+_ROW_BREAK_GUTTERS = 4
+"""Inside one row, a gap this many gutters wide separates two lines (a label and its value,
+two column heads); narrower gaps are justified spacing and stay inside the line."""
+
+
+def lines_in_reading_order(words: list[Word]) -> list[Line]:
+    words = [word for word in words if word.text.strip()]
+    if not words:
+        return []
+    gutter = max(_MIN_GUTTER_PT, _GUTTER_HEIGHTS * median(_height(w) for w in words))
+    lines: list[Line] = []
+    gutters: list[float] = []
+    _cut(words, gutter, lines, gutters)
+    return [piece for line in lines for piece in _split_at_gutters(line, gutter, gutters)]
+
+
+def _split_at_gutters(line: Line, gutter: float, gutters: list[float]) -> list[Line]:
+    """A line that reaches across a column gutter found elsewhere on the page is two lines.
+
+    A single row (the last line of two columns, say) has no column structure of its own;
+    the page's other rows tell where the columns are.
+    """
+    pieces = [[line.words[0]]]
+    for word in line.words[1:]:
+        left, right = pieces[-1][-1].bbox[2], word.bbox[0]
+        if right - left >= gutter and any(left <= x <= right for x in gutters):
+            pieces.append([])
+        pieces[-1].append(word)
+    return [Line(piece) for piece in pieces]
+
+
+def _height(word: Word) -> float:
+    return max(word.bbox[3] - word.bbox[1], 0.1)
+
+
+def _gaps(intervals: list[tuple[float, float]], minimum: float) -> list[float]:
+    """Midpoints of the empty stretches at least `minimum` wide between covered intervals."""
+    intervals.sort()
+    cuts: list[float] = []
+    reach = intervals[0][1]
+    for start, end in intervals[1:]:
+        if start - reach >= minimum:
+            cuts.append((start + reach) / 2)
+        reach = max(reach, end)
+    return cuts
+
+
+def _gutters(words: list[Word], width: float, allowed: int) -> list[float]:
+    """Vertical gutters at least `width` wide crossed by at most `allowed` words."""
+    if allowed == 0:
+        return _gaps([(w.bbox[0], w.bbox[2]) for w in words], width)
+    left = int(min(w.bbox[0] for w in words))
+    right = int(max(w.bbox[2] for w in words)) + 1
+    cover = [0] * (right - left + 1)
+    for word in words:
+        for x in range(int(word.bbox[0]) - left + 1, int(word.bbox[2]) - left):
+            cover[x] += 1
+    cuts: list[float] = []
+    run_start = None
+    for x, count in enumerate(cover + [allowed + 1]):
+        if count <= allowed:
+            run_start = x if run_start is None else run_start
+            continue
+        if run_start is not None and run_start > 0 and x - run_start >= width:
+            cuts.append(left + (run_start + x) / 2)
+        run_start = None
+    return cuts
+
+
+def _split(words: list[Word], cuts: list[float], axis: int) -> list[list[Word]]:
+    parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
+    for word in words:
+        centre = (word.bbox[axis] + word.bbox[axis + 2]) / 2
+        parts[sum(centre > cut for cut in cuts)].append(word)
+    return [part for part in parts if part]
+
+
+def _cores(words: list[Word]) -> list[tuple[float, float]]:
+    """Vertical extents shrunk to their middle: Khmer boxes carry room for stacked vowels and
+    subscripts that overlaps the neighbouring lines, which would chain all rows together."""
+    return [
+        (w.bbox[1] + _CORE_TRIM * _height(w), w.bbox[3] - _CORE_TRIM * _height(w)) for w in words
+    ]
+
+
+def _row_count(words: list[Word]) -> int:
+    return len(_gaps(_cores(words), 0.01)) + 1
+
+
+def _cut(words: list[Word], gutter: float, out: list[Line], found: list[float]) -> None:
+    if len(words) > 1:
+        rows = _row_count(words)
+        columns = _gutters(words, gutter, rows // _CROSSING_ROWS)
+        parts = _split(words, columns, 0)
+        if len(parts) > 1 and _are_columns(parts, rows):
+            found.extend(columns)
+            for part in parts:
+                _cut(part, gutter, out, found)
+            return
+        if rows > 1:
+            for part in _split(words, _gaps(_cores(words), 0.01), 1):
+                _cut(part, gutter, out, found)
+            return
+    out.extend(_lines(words, gutter))
+
+
+def _are_columns(parts: list[list[Word]], rows: int) -> bool:
+    """Columns have rows of their own: at least one side has several, and no side is a
+    sliver of the region (a stray word beside a long paragraph is not a column). One row
+    with wide gaps (a label and its value, justified text) is not split into columns."""
+    part_rows = [_row_count(part) for part in parts]
+    return max(part_rows) >= 2 and min(part_rows) >= max(1, rows * _MIN_COLUMN_ROWS)
+
+
+def _lines(words: list[Word], gutter: float) -> list[Line]:
+    """Group words whose vertical extents mostly overlap into rows, top to bottom; a row is
+    cut into several lines at very wide gaps (label | value, two column heads)."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+        best, best_overlap = None, 0.0
+        for row in rows:
+            top = median(w.bbox[1] for w in row)
+            bottom = median(w.bbox[3] for w in row)
+            overlap = min(bottom, word.bbox[3]) - max(top, word.bbox[1])
+            ratio = overlap / max(min(bottom - top, _height(word)), 0.1)
+            if ratio > best_overlap:
+                best, best_overlap = row, ratio
+        if best is not None and best_overlap >= 0.5:
+            best.append(word)
+        else:
+            rows.append([word])
+    rows.sort(key=lambda row: median((w.bbox[1] + w.bbox[3]) / 2 for w in row))
+    lines: list[Line] = []
+    for row in rows:
+        pieces = _join_fragments(sorted(row, key=lambda w: w.bbox[0]))
+        current = [pieces[0]]
+        for word in pieces[1:]:
+            if word.bbox[0] - current[-1].bbox[2] >= gutter * _ROW_BREAK_GUTTERS:
+                lines.append(Line(current))
+                current = []
+            current.append(word)
+        lines.append(Line(current))
+    return lines
+
+
+def _join_fragments(words: list[Word]) -> list[Word]:
+    """Re-attach pieces of one Khmer word that a layer returned as separate words.
+
+    A piece that starts with a mark cannot begin a word; Khmer pieces whose boxes touch were
+    one run of glyphs. Latin words are never joined: their spaces are real.
+    """
+    joined: list[Word] = []
+    for word in words:
+        if joined:
+            previous = joined[-1]
+            gap = word.bbox[0] - previous.bbox[2]
+            touching = gap <= 0.6
+            starts_with_mark = khmer.is_mark(word.text[0])
+            both_khmer = khmer.is_khmer(previous.text[-1]) and khmer.is_khmer(word.text[0])
+            near = gap <= 0.5 * max(_height(word), _height(previous))
+            if (starts_with_mark and near) or (both_khmer and touching):
+                joined[-1] = Word(
+                    khmer.normalise(previous.text + word.text),
+                    union_bbox([previous.bbox, word.bbox]),
+                )
+                continue
+        joined.append(Word(khmer.normalise(word.text), word.bbox))
+    return joined

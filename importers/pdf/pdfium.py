@@ -1,0 +1,76 @@
+"""pypdfium2's text layer: character boxes grouped into words. Fast and independent of
+poppler, so it is a second opinion per page.
+
+Two properties of pdfium's text make Khmer work better than a naive reading:
+- it tells real space characters from the ones it generates from gaps; Khmer word boundaries
+  are the real ones (Chromium's glyph runs leave gaps inside words), so a generated space
+  between two Khmer characters is ignored;
+- shaping producers attach a cluster's text to each of its glyphs, so a mark glyph drawn
+  above or below the line repeats the cluster's text with a box a fraction of the font size
+  high; such ghost characters are dropped.
+"""
+from __future__ import annotations
+
+import pypdfium2.raw as pdfium_c
+
+from importers.document import Word, union_bbox
+from importers.pdf import khmer
+
+_GHOST_HEIGHT = 0.35
+_GHOST_REACH = 6
+"""Khmer characters whose box is lower than this share of the font size, and that repeat one
+of the last few characters of the word, are ghost copies (a real small mark repeats nothing)."""
+
+
+def page_words(page) -> list[Word]:
+    """Words of one `pypdfium2.PdfPage`, boxes in top-left points.
+
+    pdfium numbers every character, including the spaces and line breaks it generates, and
+    `get_text_range` returns exactly one UTF-16 unit per index for BMP text, so the i-th
+    character of the text belongs to the i-th box.
+    """
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        if count <= 0:
+            return []
+        text = textpage.get_text_range(0, count)
+        aligned = len(text) == count
+        height = page.get_height()
+        words: list[Word] = []
+        chars: list[str] = []
+        boxes: list[tuple[float, float, float, float]] = []
+        pending_generated_space = False
+
+        def flush() -> None:
+            if chars and boxes:
+                words.append(Word("".join(chars), union_bbox(boxes)))
+            chars.clear()
+            boxes.clear()
+
+        for index in range(count):
+            ch = text[index] if aligned else textpage.get_text_range(index, 1)
+            if not ch:
+                continue
+            if ch.isspace():
+                if ch == " " and pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1:
+                    pending_generated_space = True
+                else:
+                    flush()
+                continue
+            left, bottom, right, top = textpage.get_charbox(index)
+            is_khmer = khmer.is_khmer(ch)
+            if is_khmer:
+                size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+                if size > 0 and top - bottom < _GHOST_HEIGHT * size and ch in chars[-_GHOST_REACH:]:
+                    continue
+            if chars and pending_generated_space and not (is_khmer and khmer.is_khmer(chars[-1])):
+                flush()
+            pending_generated_space = False
+            chars.append(ch)
+            if right > left or top > bottom:
+                boxes.append((left, height - top, right, height - bottom))
+        flush()
+        return words
+    finally:
+        textpage.close()

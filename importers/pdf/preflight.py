@@ -1,0 +1,149 @@
+"""Checks that reject a hostile or broken PDF cheaply, before any page is parsed.
+
+Order matters: the cheapest, most certain checks come first, so a renamed JPEG or a zero-byte
+upload never reaches a PDF parser, and a decompression bomb is found by inflating its streams
+in bounded chunks instead of letting a parser allocate the whole output.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from importers.pdf.errors import UnreadableDocumentError
+from importers.pdf.limits import ReadLimits
+
+_STREAM = re.compile(rb"stream\r?\n")
+_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
+_CHUNK = 1 << 16
+_BOMB_FLOOR = 16 * 1024 * 1024
+"""Ratios only count for streams that inflate past this; small repetitive streams are normal."""
+
+
+def check_bytes(data: bytes, limits: ReadLimits) -> None:
+    if not data:
+        raise UnreadableDocumentError("empty", "The file is empty (0 bytes).")
+    if len(data) > limits.max_bytes:
+        raise UnreadableDocumentError(
+            "too_large",
+            f"The file is {len(data):,} bytes; the limit is {limits.max_bytes:,} bytes.",
+        )
+    if b"%PDF-" not in data[:1024]:
+        raise UnreadableDocumentError(
+            "not_pdf", "The file is not a PDF (no %PDF- header); was another file renamed?"
+        )
+    if b"%%EOF" not in data[-2048:]:
+        raise UnreadableDocumentError(
+            "truncated", "The PDF is incomplete (no end-of-file marker): upload the whole file."
+        )
+    _check_streams(data, limits)
+
+
+def _check_streams(data: bytes, limits: ReadLimits) -> None:
+    for match in _STREAM.finditer(data):
+        header = data[max(0, match.start() - 512) : match.start()]
+        if not _FLATE.search(header[header.rfind(b"<<") :] if b"<<" in header else header):
+            continue
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            end = len(data)
+        _inflate_bounded(data[match.end() : end], limits)
+
+
+def _inflate_bounded(compressed: bytes, limits: ReadLimits) -> None:
+    inflater = zlib.decompressobj()
+    produced = 0
+    pending = compressed
+    try:
+        while pending:
+            chunk = inflater.decompress(pending, _CHUNK)
+            produced += len(chunk)
+            pending = inflater.unconsumed_tail
+            consumed = len(compressed) - len(pending)
+            if produced > limits.max_stream_bytes or (
+                produced > _BOMB_FLOOR
+                and produced / max(consumed, 1) > limits.max_decompression_ratio
+            ):
+                raise UnreadableDocumentError(
+                    "decompression_bomb",
+                    f"A compressed stream ({consumed:,} bytes read) inflates past "
+                    f"{produced:,} bytes (limits: ratio {limits.max_decompression_ratio:g}, "
+                    f"{limits.max_stream_bytes:,} bytes): refused as a decompression bomb.",
+                )
+            if not chunk:
+                break
+    except zlib.error:
+        return  # a damaged stream is the parser's business; it fails or skips it
+
+
+def open_checked(data: bytes, limits: ReadLimits, password: str | None = None) -> pdfium.PdfDocument:
+    """The opened document, or UnreadableDocumentError saying why it cannot be read."""
+    check_bytes(data, limits)
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        raise _open_error(exc, password) from None
+    try:
+        pages = len(pdf)
+        if pages == 0:
+            raise UnreadableDocumentError("damaged", "The PDF has no readable pages.")
+        if pages > limits.max_pages:
+            raise UnreadableDocumentError(
+                "too_many_pages", f"The PDF has {pages:,} pages; the limit is {limits.max_pages:,}."
+            )
+        for index in range(pages):
+            _check_page(pdf, index, limits)
+    except BaseException:
+        pdf.close()
+        raise
+    return pdf
+
+
+def _open_error(exc: pdfium.PdfiumError, password: str | None) -> UnreadableDocumentError:
+    code = getattr(exc, "err_code", None)
+    if code == pdfium_c.FPDF_ERR_PASSWORD:
+        if password:
+            return UnreadableDocumentError(
+                "wrong_password", "The PDF is encrypted and the given password is wrong."
+            )
+        return UnreadableDocumentError(
+            "encrypted", "The PDF is password-protected; it can only be read with its password."
+        )
+    if code == pdfium_c.FPDF_ERR_SECURITY:
+        return UnreadableDocumentError(
+            "encrypted", "The PDF uses an unsupported encryption (security handler)."
+        )
+    return UnreadableDocumentError(
+        "damaged", "The PDF is damaged: its structure cannot be parsed (" + str(exc) + ")."
+    )
+
+
+def _check_page(pdf: pdfium.PdfDocument, index: int, limits: ReadLimits) -> None:
+    """Page size and embedded image sizes, from metadata only (nothing is decoded)."""
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError:
+        raise UnreadableDocumentError(
+            "damaged", f"Page {index + 1} cannot be loaded: the page tree is damaged."
+        ) from None
+    try:
+        width, height = page.get_size()
+        pixels = (width / 72 * limits.ocr_dpi) * (height / 72 * limits.ocr_dpi)
+        if pixels > limits.max_page_pixels * 4:
+            raise UnreadableDocumentError(
+                "page_too_large",
+                f"Page {index + 1} measures {width:.0f} x {height:.0f} points, far beyond any "
+                "paper size.",
+            )
+        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+            w, h = obj.get_px_size()
+            if w * h > limits.max_page_pixels:
+                raise UnreadableDocumentError(
+                    "page_too_large",
+                    f"Page {index + 1} embeds an image of {w:,} x {h:,} pixels; the limit is "
+                    f"{limits.max_page_pixels:,} pixels.",
+                )
+    finally:
+        page.close()

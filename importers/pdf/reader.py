@@ -1,0 +1,142 @@
+"""One PDF into an `importers.document.Document`: per page, every candidate text layer is
+judged and the best one kept; pages no layer can be trusted with are OCR'd (or listed in
+`needs_ocr_pages` when no OCR engine is available); ruled tables get their cell text from
+the page's chosen text."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+from importers.document import Document, Line, Page, PageSource, Word
+from importers.pdf import fusion, layout, ocr as ocr_engine, pdfium as pdfium_layer, plumber, poppler
+from importers.pdf import quality, tables
+from importers.pdf.limits import ReadLimits
+from importers.pdf.preflight import open_checked
+
+_SWITCH_MARGIN = 0.02
+"""A later layer must score this much better to replace an earlier one: layers are listed
+best-on-average first (pdftotext recovers the most Khmer), and pdfium sometimes repeats text
+runs, which no per-character score can see."""
+
+
+@dataclass(slots=True)
+class Candidate:
+    source: PageSource
+    lines: list[Line]
+    quality: quality.Quality
+
+
+def candidates_for_page(layers: dict[PageSource, list[Word]]) -> list[Candidate]:
+    """Every layer of one page, laid out and scored, the one to use first."""
+    ranked: list[Candidate] = []
+    for source, words in layers.items():
+        lines = layout.lines_in_reading_order(words)
+        candidate = Candidate(source, lines, quality.assess("\n".join(l.text for l in lines)))
+        if ranked and candidate.quality.score > ranked[0].quality.score + _SWITCH_MARGIN:
+            ranked.insert(0, candidate)
+        else:
+            ranked.append(candidate)
+    return ranked
+
+
+def read_pdf(
+    data: bytes,
+    *,
+    limits: ReadLimits | None = None,
+    ocr: bool = True,
+    password: str | None = None,
+) -> Document:
+    """Read a PDF in this process. Use `read_pdf_isolated` for untrusted input on a server.
+
+    Raises `UnreadableDocumentError` when the document is rejected (empty, not a PDF,
+    encrypted, over a limit, ...). A page without trustworthy text is OCR'd when `ocr` is
+    true and tesseract is installed; otherwise its number goes to `needs_ocr_pages`.
+    """
+    limits = limits or ReadLimits()
+    pdf = open_checked(data, limits, password)
+    try:
+        document = Document(hashlib.sha256(data).hexdigest(), [], producer=_producer(pdf))
+        # pdftotext would need the password on its command line, visible to other users.
+        poppler_pages = (
+            None if password else poppler.words_by_page(data, len(pdf), timeout=limits.max_seconds)
+        )
+        rejected: dict[int, list[Word]] = {}
+        for index in range(len(pdf)):
+            document.pages.append(_read_page(pdf, index, poppler_pages, rejected))
+        untrusted = [page for page in document.pages if page.source == "none"]
+        if untrusted and ocr and ocr_engine.available():
+            for page in untrusted:
+                words = ocr_engine.ocr_page(pdf, page.number - 1, document.sha256, limits)
+                fallback = rejected.get(page.number)
+                if fallback is not None:
+                    words = fusion.correct_ocr(words, fallback)
+                page.lines = layout.lines_in_reading_order(words)
+                page.source = "ocr"
+                page.quality = quality.assess(page.text).score
+        else:
+            document.needs_ocr_pages = [page.number for page in untrusted]
+        _add_tables(document, pdf, data, password)
+        return document
+    finally:
+        pdf.close()
+
+
+def _read_page(
+    pdf: pdfium.PdfDocument, index: int, poppler_pages, rejected: dict[int, list[Word]]
+) -> Page:
+    """The page from its best layer; an untrusted page stays empty, and its best layer goes
+    to `rejected` when only its Khmer failed (its Latin and digits can still correct OCR)."""
+    pdf_page = pdf[index]
+    try:
+        width, height = pdf_page.get_size()
+        layers: dict[PageSource, list[Word]] = {}
+        if poppler_pages is not None:
+            layers["pdftotext"] = poppler_pages[index]
+        layers["pypdfium2"] = pdfium_layer.page_words(pdf_page)
+        ranked = candidates_for_page(layers)
+        if ranked[0].source == "pdftotext":
+            reference = fusion.reference_text(layers["pypdfium2"])
+            ranked[0].lines = fusion.join_khmer_pieces(ranked[0].lines, reference)
+        best = ranked[0]
+        page = Page(index + 1, width, height, quality=best.quality.score)
+        if len(ranked) > 1:
+            agreement = quality.khmer_agreement(
+                "\n".join(line.text for line in ranked[0].lines),
+                "\n".join(line.text for line in ranked[1].lines),
+            )
+            if agreement is not None and agreement < quality.AGREEMENT:
+                page.quality = min(page.quality, agreement)
+        if page.quality >= quality.TRUSTED:
+            page.lines, page.source = best.lines, best.source
+        elif best.quality.latin_reliable:
+            rejected[page.number] = layers[best.source]
+        return page
+    finally:
+        pdf_page.close()
+
+
+def _add_tables(document: Document, pdf: pdfium.PdfDocument, data: bytes, password) -> None:
+    candidates = []
+    for page in document.pages:
+        pdf_page = pdf[page.number - 1]
+        try:
+            if page.lines and tables.may_have_table(pdf_page):
+                candidates.append(page)
+        finally:
+            pdf_page.close()
+    if not candidates:
+        return
+    with plumber.open_pdf(data, password) as opened:
+        for page in candidates:
+            words = [word for line in page.lines for word in line.words]
+            page.tables = tables.tables_for_page(opened.pages[page.number - 1], words)
+
+
+def _producer(pdf: pdfium.PdfDocument) -> str:
+    try:
+        metadata = pdf.get_metadata_dict(skip_empty=True)
+    except Exception:  # noqa: BLE001 - metadata is decoration; a broken Info dict is no error
+        return ""
+    return " / ".join(v for k, v in metadata.items() if k in ("Creator", "Producer"))

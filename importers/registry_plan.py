@@ -1,0 +1,350 @@
+"""Compare what a file says with what the registry holds and plan the differences as events.
+
+Pure (no database): input is a validated `RegistryBatch` and a `RegistrySnapshot`, output an
+`ImportPlan` or an `ImportRejectedError` listing every problem. Rules:
+
+* Explicit events (licence_events.csv) already recorded — same event, same date — are skipped;
+  new ones are appended only where `registry.transitions` allows them.
+* A status list (agencies.csv without events, brokers.csv, the PDF) states "status S since D,
+  term ends V". Only the events needed to make the registry say the same are added: a first
+  `issued`/`granted`, a `renewed` when the term end moved, and one status event.
+* An agency licence newly revoked takes its brokers' still-valid sub-licences with it that day.
+* Re-importing the same statement therefore plans nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from importers.registry_records import AgencyRecord, BrokerRecord, RegistryBatch
+from registry.errors import ImportProblem, ImportRejectedError
+from registry.numbers import number_norm
+from registry.queries import RegistrySnapshot
+from registry.status import StatusEvent, status_on
+from registry.transitions import FIRST_EVENT, refusal
+
+DATA = Path(__file__).resolve().parent / "data"
+SETTINGS = json.loads((DATA / "registry_import.json").read_text("utf-8"))
+EVENT_FOR_LISTED_STATUS = {"suspended": "suspended", "revoked": "revoked", "expired": "expired", "active": "reinstated"}
+AGENCY_FIELDS = ("name_en", "name_km", "address_en", "address_km", "province", "phone")
+KHMER_FIELDS = frozenset({"name_km", "address_km"})
+
+Ref = int | tuple[str, str]
+"""An existing row's id, or ("new", number_norm) for a row this import creates."""
+
+
+@dataclass
+class Track:
+    """One licence or sub-licence while planning: its recorded history plus planned events."""
+
+    ref: Ref
+    number: str
+    history: list[StatusEvent]
+    version: int = 0
+    added: list[tuple[StatusEvent, str]] = field(default_factory=list)
+    parent: Ref | None = None
+
+    @property
+    def events(self) -> list[StatusEvent]:
+        return [*self.history, *(event for event, _ in self.added)]
+
+    def add(self, event: StatusEvent, reason: str) -> None:
+        self.added.append((event, reason))
+
+
+@dataclass
+class ImportPlan:
+    new_agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """licence number_norm -> agency fields (one agency per new licence, as in the files)."""
+    agency_updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    new_licences: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    """number_norm -> (number as printed, destinations)."""
+    destination_updates: dict[int, list[str]] = field(default_factory=dict)
+    licences: dict[str, Track] = field(default_factory=dict)
+    new_brokers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """broker key -> fields."""
+    new_sub_licences: dict[str, tuple[str, str, Ref]] = field(default_factory=dict)
+    """number_norm -> (number, broker key or id, licence ref)."""
+    sub_licences: dict[str, Track] = field(default_factory=dict)
+
+    def changed_numbers(self) -> list[str]:
+        numbers = {t.number for t in (*self.licences.values(), *self.sub_licences.values()) if t.added}
+        numbers |= {number for number, _ in self.new_licences.values()}
+        numbers |= {number for number, _, _ in self.new_sub_licences.values()}
+        return sorted(numbers)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.new_agencies or self.agency_updates or self.new_licences or self.destination_updates
+            or self.new_brokers or self.new_sub_licences
+            or any(t.added for t in (*self.licences.values(), *self.sub_licences.values()))
+        )
+
+
+def _without_spaces(text: str) -> str:
+    """Khmer is written without spaces between words; a PDF's spacing is not the registry's."""
+    return "".join(ch for ch in unicodedata.normalize("NFC", text) if not ch.isspace() and ch != "\u200b")
+
+
+def _same(field_name: str, old: str, new: str) -> bool:
+    if field_name in KHMER_FIELDS:
+        return _without_spaces(old) == _without_spaces(new)
+    return " ".join(old.split()) == " ".join(new.split())
+
+
+def _broker_key(name_en: str, name_km: str, phone: str) -> str:
+    return "|".join((" ".join(name_en.casefold().split()), _without_spaces(name_km), "".join(phone.split())))
+
+
+class Planner:
+    def __init__(self, batch: RegistryBatch, snapshot: RegistrySnapshot) -> None:
+        self.batch, self.snapshot = batch, snapshot
+        self.plan = ImportPlan()
+        self.problems: list[ImportProblem] = []
+        self.licence_by_norm = snapshot.licence_by_norm()
+        self.sub_by_norm = snapshot.sub_licence_by_norm()
+        self.subs_of_licence: dict[Ref, list[str]] = defaultdict(list)
+        for sub in snapshot.sub_licences.values():
+            self.subs_of_licence[sub.licence_id].append(sub.number_norm)
+
+    def problem(self, source: str, row: int | None, column: str | None, why: str) -> None:
+        self.problems.append(ImportProblem(source, row, column, why))
+
+    # --- licences ------------------------------------------------------------------------
+
+    def licence_track(self, norm: str) -> Track | None:
+        if norm in self.plan.licences:
+            return self.plan.licences[norm]
+        existing = self.licence_by_norm.get(norm)
+        if existing is None:
+            return None
+        track = Track(existing.id, existing.number, list(existing.events), existing.version)
+        self.plan.licences[norm] = track
+        return track
+
+    def agency(self, record: AgencyRecord) -> None:
+        norm = number_norm(record.licence_no)
+        if norm in self.sub_by_norm:
+            self.problem(record.source, record.row, "licence_no", f"{record.licence_no} is registered as a sub-licence")
+            return
+        fields = {
+            "name_en": record.name_en, "name_km": record.name_km, "address_en": record.address_en,
+            "address_km": record.address_km, "province": record.province, "phone": record.phone,
+        }
+        track = self.licence_track(norm)
+        if track is None:
+            self.plan.new_agencies[norm] = {k: (v or "") for k, v in fields.items()}
+            self.plan.new_licences[norm] = (record.licence_no, list(record.destinations))
+            self.plan.licences[norm] = Track(("new", norm), record.licence_no, [])
+            return
+        existing = self.licence_by_norm[norm]
+        agency = self.snapshot.agencies[existing.agency_id]
+        changes = {
+            name: value for name, value in fields.items()
+            if value is not None and not _same(name, getattr(agency, name), value)
+        }
+        if changes:
+            self.plan.agency_updates.setdefault(agency.id, {}).update(changes)
+        if list(existing.destinations) != list(record.destinations):
+            self.plan.destination_updates[existing.id] = list(record.destinations)
+
+    def explicit_events(self) -> set[str]:
+        """Apply licence_events rows; returns the licences whose history the batch gave in full."""
+        by_licence: dict[str, list] = defaultdict(list)
+        for event in self.batch.events:
+            by_licence[number_norm(event.licence_no)].append(event)
+        for norm, events in by_licence.items():
+            track = self.licence_track(norm)
+            if track is None:
+                first = events[0]
+                self.problem(first.source, first.row, "licence_no",
+                             f"{first.licence_no} is neither in this import's agency list nor registered")
+                continue
+            recorded = {(e.event, e.date): e for e in track.events}
+            for event in sorted(events, key=lambda e: e.date):
+                new = StatusEvent(event.event, event.date, event.valid_until)
+                known = recorded.get((new.event, new.date))
+                if known is not None:
+                    if known.valid_until != new.valid_until:
+                        self.problem(event.source, event.row, "note",
+                                     f"{new.event} on {new.date} is recorded with valid until {known.valid_until}, not {new.valid_until}")
+                    continue
+                why = refusal("licence", track.events, new)
+                if why:
+                    self.problem(event.source, event.row, "event", f"{event.licence_no}: {why}")
+                    break
+                track.add(new, event.reason)
+                recorded[(new.event, new.date)] = new
+        return set(by_licence)
+
+    def check_statement(self, record: AgencyRecord, track: Track) -> None:
+        """agencies.csv given with its events: the two must agree."""
+        day = self.evaluation_day(track.events, record.status, record.status_since)
+        state = status_on(track.events, day)
+        if state.status != record.status:
+            self.problem(record.source, record.row, "status",
+                         f"{record.licence_no} is {record.status} here but its events give {state.status} on {day}")
+        elif state.valid_until != record.valid_until:
+            self.problem(record.source, record.row, "valid_until",
+                         f"{record.licence_no}: valid until {record.valid_until} here but its events give {state.valid_until}")
+
+    def evaluation_day(self, events: list[StatusEvent], status: str, since: dt.date | None) -> dt.date:
+        """The day a list's statement speaks for: the list's date, else when the status began."""
+        if self.batch.list_date is not None:
+            return self.batch.list_date
+        days = [d for d in (since, events[-1].date if events else None) if d is not None]
+        if status != "active" and since is not None:
+            return since
+        return max(days) if days else dt.date.today()
+
+    def statement(
+        self, kind: str, track: Track, *, first: dt.date | None, valid_until: dt.date, status: str,
+        since: dt.date | None, reason: str, source: str, row: int,
+    ) -> None:
+        """Plan the fewest events that make `track` say `status` (since `since`) and end on `valid_until`."""
+        planned: list[StatusEvent] = []
+        if not track.events:
+            if first is None:
+                years = SETTINGS["licence_term_years"]
+                first = valid_until.replace(year=valid_until.year - years) + dt.timedelta(days=1)
+                if since is not None:
+                    first = min(first, since)
+            planned.append(StatusEvent(FIRST_EVENT[kind], first, valid_until))
+        day = self.evaluation_day([*track.events, *planned], status, since)
+        current = status_on([*track.events, *planned], day)
+        if current.valid_until is None or valid_until > current.valid_until:
+            last = [*track.events, *planned][-1].date
+            if status == "active" and since and since > last:
+                on = since  # the renewal is what made it active
+            elif current.valid_until is not None:
+                on = current.valid_until + dt.timedelta(days=1)  # the new term's first day
+            else:
+                on = since or day
+            planned.append(StatusEvent("renewed", max(on, last), valid_until))
+            day = self.evaluation_day([*track.events, *planned], status, since)
+        current = status_on([*track.events, *planned], day)
+        if current.status != status:
+            last = [*track.events, *planned][-1].date
+            planned.append(StatusEvent(EVENT_FOR_LISTED_STATUS[status], max(since or day, last)))
+        history = list(track.events)
+        for event in planned:
+            why = refusal(kind, history, event)
+            if why:
+                self.problem(source, row, "status", f"{track.number}: the list says {status}"
+                             f"{f' since {since}' if since else ''}, valid until {valid_until}, but {why}")
+                return
+            history.append(event)
+        final = status_on(history, day)
+        if final.status != status or final.valid_until != valid_until:
+            self.problem(source, row, "status", f"{track.number}: the list says {status} until {valid_until} "
+                         f"but the registry's history gives {final.status} until {final.valid_until} on {day}")
+            return
+        for event in planned:
+            track.add(event, reason)
+
+    def list_reason(self, source: str) -> str:
+        when = f" of {self.batch.list_date}" if self.batch.list_date else ""
+        return f"as stated in the list {source}{when}"
+
+    # --- sub-licences --------------------------------------------------------------------
+
+    def broker(self, record: BrokerRecord) -> None:
+        parent_norm = number_norm(record.agency_licence_no)
+        parent = self.licence_track(parent_norm)
+        if parent is None:
+            self.problem(record.source, record.row, "agency_licence_no",
+                         f"{record.agency_licence_no} is neither in this import nor registered")
+            return
+        norm = number_norm(record.sub_licence_no)
+        if norm in self.licence_by_norm or norm in self.plan.new_licences:
+            self.problem(record.source, record.row, "sub_licence_no", f"{record.sub_licence_no} is an agency licence number")
+            return
+        existing = self.sub_by_norm.get(norm)
+        if existing is not None:
+            if existing.licence_id != parent.ref:
+                self.problem(record.source, record.row, "agency_licence_no",
+                             f"{record.sub_licence_no} is registered under another agency's licence")
+                return
+            track = Track(existing.id, existing.number, list(existing.events), existing.version, parent=parent.ref)
+        else:
+            key = _broker_key(record.name_en, record.name_km, record.phone)
+            broker_ref: int | str = self.broker_ids().get(key, key)
+            if broker_ref == key and key not in self.plan.new_brokers:
+                self.plan.new_brokers[key] = {
+                    "name_en": record.name_en, "name_km": record.name_km, "sex": record.sex,
+                    "province": record.province, "district": record.district, "phone": record.phone,
+                }
+            self.plan.new_sub_licences[norm] = (record.sub_licence_no, broker_ref, parent.ref)
+            self.subs_of_licence[parent.ref].append(norm)
+            track = Track(("new", norm), record.sub_licence_no, [], parent=parent.ref)
+        self.plan.sub_licences[norm] = track
+        self.statement(
+            "sub_licence", track, first=record.valid_from, valid_until=record.valid_to,
+            status=record.status, since=None if record.status == "active" else record.status_since,
+            reason=self.list_reason(record.source), source=record.source, row=record.row,
+        )
+
+    def broker_ids(self) -> dict[str, int]:
+        if not hasattr(self, "_broker_ids"):
+            self._broker_ids = {
+                _broker_key(b.name_en, b.name_km, b.phone): b.id for b in self.snapshot.brokers.values()
+            }
+        return self._broker_ids
+
+    def sub_track(self, norm: str) -> Track:
+        if norm not in self.plan.sub_licences:
+            row = self.sub_by_norm[norm]
+            self.plan.sub_licences[norm] = Track(row.id, row.number, list(row.events), row.version, parent=row.licence_id)
+        return self.plan.sub_licences[norm]
+
+    def cascade_revocations(self) -> None:
+        for track in self.plan.licences.values():
+            for event, _ in track.added:
+                if event.event != "revoked":
+                    continue
+                for norm in self.subs_of_licence.get(track.ref, []):
+                    sub = self.sub_track(norm)
+                    events = sub.events
+                    if not events or events[-1].date > event.date:
+                        continue
+                    if status_on(events, event.date).status not in ("active", "suspended"):
+                        continue
+                    revoke = StatusEvent("revoked", event.date)
+                    if refusal("sub_licence", events, revoke) is None:
+                        sub.add(revoke, f"agency licence {track.number} revoked")
+
+    # --- all -----------------------------------------------------------------------------
+
+    def run(self) -> ImportPlan:
+        for record in self.batch.agencies:
+            self.agency(record)
+        with_events = self.explicit_events()
+        for record in self.batch.agencies:
+            norm = number_norm(record.licence_no)
+            track = self.plan.licences.get(norm)
+            if track is None:
+                continue
+            if norm in with_events:
+                self.check_statement(record, track)
+            else:
+                self.statement(
+                    "licence", track, first=record.first_issued, valid_until=record.valid_until,
+                    status=record.status, since=record.status_since,
+                    reason=self.list_reason(record.source), source=record.source, row=record.row,
+                )
+        for record in self.batch.brokers:
+            self.broker(record)
+        self.cascade_revocations()
+        if self.problems:
+            raise ImportRejectedError(self.problems)
+        return self.plan
+
+
+def plan_import(batch: RegistryBatch, snapshot: RegistrySnapshot) -> ImportPlan:
+    return Planner(batch, snapshot).run()

@@ -1,0 +1,75 @@
+"""What a registry file says, independent of its format (CSV, the ministry's PDF list).
+
+Two kinds of statement reach the registry: a full event history (licence_events.csv), or a
+*list* that only gives each licence's status on the list's date, since when, and the end of
+its term (agencies.csv without events, the PDF). `registry_sync` turns both into events.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRecord:
+    licence_no: str
+    name_en: str
+    name_km: str
+    address_en: str
+    address_km: str
+    province: str | None
+    """None when the source does not give it (the PDF): keep what the registry has."""
+    phone: str
+    destinations: tuple[str, ...]
+    first_issued: dt.date | None
+    valid_until: dt.date
+    status: str
+    status_since: dt.date | None
+    source: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    licence_no: str
+    event: str
+    date: dt.date
+    valid_until: dt.date | None
+    reason: str
+    source: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerRecord:
+    sub_licence_no: str
+    name_en: str
+    name_km: str
+    sex: str
+    agency_licence_no: str
+    province: str
+    district: str
+    valid_from: dt.date
+    valid_to: dt.date
+    status: str
+    status_since: dt.date
+    phone: str
+    source: str
+    row: int
+
+
+@dataclass
+class RegistryBatch:
+    """Everything one import run read, already validated row by row."""
+
+    agencies: list[AgencyRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    brokers: list[BrokerRecord] = field(default_factory=list)
+    list_date: dt.date | None = None
+    """The date a status list speaks for (the PDF's 'status as of'); None for CSVs."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """file name -> SHA-256 of its bytes, for the audit entry."""
+
+    @property
+    def row_count(self) -> int:
+        return len(self.agencies) + len(self.events) + len(self.brokers)

@@ -1,0 +1,159 @@
+"""Contract text cut into the units rules judge: numbered clauses, paragraphs, table rows.
+
+Cues are structural (numbering, section words, vertical gaps, column gutters, aligned table
+cells, a switch between Khmer and English), so a contract in other words or another layout
+splits the same way.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from compliance_rules.model import Clause
+from importers.document import Document, Line, union_bbox
+
+from . import layout
+from .patterns import clean_text
+from .script import Language, language_of
+from .vocab import load
+
+MAX_HEADING_CHARS = 70
+PARAGRAPH_GAP = 0.6
+"""A vertical gap wider than this share of the previous line's height starts a paragraph."""
+
+_NUMBER = r"(?:[0-9០-៩]+(?:\.[0-9០-៩]+)*|[ivxlcIVXLC]+|[A-Za-z])"
+_LABEL = re.compile(r"^\s*[^\s:៖|]+(?:\s+[^\s:៖|]+){0,3}\s*[:៖]")
+
+
+def _section_word_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(load("headings")["section_words"], key=len, reverse=True))
+    return re.compile(
+        rf"^\s*(?:(?:{words})\s*{_NUMBER}(?=[\s.:៖)–—-]|$)"
+        rf"|[0-9០-៩]+(?:\.[0-9០-៩]+)*\s?[.)៖:](?=\s*\S*[^\W\d_]))",
+        re.I,
+    )
+
+
+_SECTION = _section_word_pattern()
+"""`Article 4`, `ប្រការ ៥`, `3.`, `2.1`, `4)`: a numbered section or item."""
+_BARE_NUMBER = re.compile(r"^\s*[0-9០-៩]+\s+(?=[^\W\d_])")
+"""`១ ការងារ`: a number without a dot, as Khmer headings are often set; too weak alone to start a
+unit inside prose (`120 USD; ...` is a wrapped line), enough for a short line without figures."""
+_STRAY_PUNCTUATION = re.compile(r"(?:(?<=\s)|^)[.·,;:]+(?=\s|$)")
+"""A lone dot: Khmer bold headings leave their pieces (and a dot) on separate text runs."""
+_SENTENCE_END = re.compile(r"[.;។៕!?]\s*$")
+
+
+def is_heading(text: str) -> bool:
+    """A short numbered or section-word line that is not a sentence ("3. Wages", "Article 4 –
+    Hours", "ប្រការ ៥៖ ..."); "1. Keep the rooms clean." is a list item, not a heading."""
+    text = _STRAY_PUNCTUATION.sub(" ", text).strip()
+    if len(text) > MAX_HEADING_CHARS or _SENTENCE_END.search(text):
+        return False
+    if _SECTION.match(text):
+        return True
+    bare = _BARE_NUMBER.match(text)
+    return bool(bare) and not re.search(r"[0-9០-៩;,]", text[bare.end():])
+
+
+def starts_unit(text: str) -> bool:
+    """Numbered items and `Label: value` lines begin a unit of their own."""
+    return bool(_SECTION.match(text)) or bool(_LABEL.match(text))
+
+
+@dataclass
+class _Unit:
+    page: int
+    lines: list[tuple[str, tuple[float, float, float, float]]] = field(default_factory=list)
+    heading: str | None = None
+    table: bool = False
+    value_x: list[float] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(text for text, _ in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return self.lines[-1][1][3]
+
+    @property
+    def height(self) -> float:
+        box = self.lines[-1][1]
+        return box[3] - box[1]
+
+    def clause(self) -> Clause:
+        text = clean_text(self.text).strip()
+        return Clause(
+            page=self.page,
+            text=text,
+            bbox=union_bbox(box for _, box in self.lines),
+            heading=self.heading,
+            language=language_of(text),
+        )
+
+
+def split_clauses(document: Document) -> list[Clause]:
+    out: list[Clause] = []
+    for page in document.pages:
+        for column in layout.columns(page):
+            out.extend(
+                unit.clause() for unit in _units(page.number, column)
+                if any(ch.isalnum() for ch in unit.text)
+            )
+    return out
+
+
+def _units(page: int, lines: list[Line]) -> list[_Unit]:
+    row_list = layout.rows(lines)
+    tabular = layout.tabular_flags(row_list)
+    units: list[_Unit] = []
+    heading: str | None = None
+    for row, is_table in zip(row_list, tabular):
+        box = row.bbox
+        if is_table:
+            units.append(_Unit(page, [(row.text, box)], heading, table=True,
+                               value_x=[cell.bbox[0] for cell in row.cells[1:]]))
+            continue
+        text = " ".join(cell.text for cell in row.cells)
+        if is_heading(text):
+            heading = text.strip()
+            units.append(_Unit(page, [(text, box)], heading))
+            continue
+        current = units[-1] if units else None
+        if current is not None and _continues(current, text, box):
+            current.lines.append((text, box))
+        else:
+            units.append(_Unit(page, [(text, box)], heading))
+    return _drop_bare_headings(units)
+
+
+def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float]) -> bool:
+    gap = box[1] - unit.bottom
+    if gap > PARAGRAPH_GAP * max(unit.height, 1.0):
+        return False
+    if unit.table:
+        # A wrapped value cell: the next line starts under one of the row's value cells.
+        return any(abs(box[0] - x) <= layout.ALIGN_TOLERANCE for x in unit.value_x)
+    if unit.heading is not None and unit.text.strip() == unit.heading:
+        return False
+    if starts_unit(text) or unit.text.rstrip().endswith((":", "៖")):
+        return False
+    return not _language_switch(language_of(unit.text), language_of(text))
+
+
+def _language_switch(before: Language, after: Language) -> bool:
+    return {before, after} == {"km", "en"}
+
+
+def _drop_bare_headings(units: list[_Unit]) -> list[_Unit]:
+    """A heading is kept on the clauses under it; it stays a clause of its own only when
+    nothing follows it (a heading-only section still says something)."""
+    kept: list[_Unit] = []
+    for i, unit in enumerate(units):
+        is_bare = unit.heading is not None and unit.text.strip() == unit.heading
+        followed = i + 1 < len(units) and units[i + 1].heading == unit.heading
+        if is_bare and followed:
+            continue
+        kept.append(unit)
+    return kept

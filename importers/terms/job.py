@@ -1,0 +1,105 @@
+"""Job title, workplace and contract duration (WRK011 asks for all of them to be definite)."""
+from __future__ import annotations
+
+import re
+
+from compliance_rules.model import Clause, Extracted
+
+from .countries import strip_trailing_country
+from .numbers import words_to_number
+from .patterns import any_of, normalise, word_regex
+from .sentences import english_first, sentences
+from .values import is_vague
+from .vocab import load
+
+_VALUE_END = re.compile(r"(?:\.\s|\.$|[;។|]|\s(?:at|in|with|for|under|from)\s|\sនៅ|នៅ\s?ទ)")
+"""A labelled value ends at a sentence end, a separator, or a preposition that starts the next
+phrase (`as Cook at ...`, `ជាចុងភៅ នៅ...`)."""
+
+
+def _after(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    return text[match.end():], match.start()
+
+
+def _labelled(words: list[str]) -> re.Pattern[str]:
+    body = "|".join(word_regex(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?:^|[\s;|(])(?:{body})\s*(?:[:៖]|\s\|)\s*", re.I)
+
+
+def _clean(value: str) -> str:
+    value = re.sub(r"(?<=\w)-\s+(?=\w)", "-", value)  # a word hyphenated across lines
+    return value.strip(" ,:;–—-")
+
+
+def _first_value(rest: str) -> str:
+    match = _VALUE_END.search(rest)
+    return _clean(rest[: match.start()] if match else rest)
+
+
+def job_title(clauses: list[Clause]) -> Extracted[str] | None:
+    labelled = _labelled(load("terms")["job_labels"])
+    intro = any_of(load("terms")["job_intro"])
+    for clause in english_first(clauses):
+        for sentence in sentences(clause):
+            for found in (_after(labelled, sentence.text), _after(intro, sentence.text)):
+                if found is None:
+                    continue
+                value = _first_value(found[0])
+                if not value or len(value) > 80:
+                    continue
+                if is_vague(value):
+                    return None
+                return Extracted(value=value, source=sentence.source())
+    return None
+
+
+def workplace(clauses: list[Clause]) -> Extracted[str] | None:
+    """A town or site; a value that only names a country is no workplace (WRK011)."""
+    labelled = _labelled(load("terms")["workplace_labels"])
+    intro = any_of(load("terms")["workplace_intro"])
+    job_intro = any_of(load("terms")["job_intro"] + load("terms")["job_labels"])
+    for clause in english_first(clauses):
+        for sentence in sentences(clause):
+            candidates = [_after(labelled, sentence.text)]
+            if job_intro.search(sentence.text):
+                candidates.append(_after(intro, sentence.text))
+            for found in candidates:
+                if found is None:
+                    continue
+                rest = re.split(r"(?:\.\s|\.$|[;។|])", found[0], maxsplit=1)[0]
+                if is_vague(rest):
+                    return None
+                value = _clean(strip_trailing_country(_clean(rest)))
+                if value and len(value) <= 80:
+                    return Extracted(value=value, source=sentence.source())
+                if not value:
+                    return None
+    return None
+
+
+_NUMBER_WORDS_IN_PARENS = re.compile(r"\s*\([^)]*\)")
+
+
+def contract_months(clauses: list[Clause]) -> Extracted[int] | None:
+    terms = load("terms")
+    cue = any_of(terms["duration_words"])
+    unit = re.compile(
+        rf"(?P<n>\d+|[^\W\d_]+(?:-[^\W\d_]+)?)\s*(?P<unit>{any_of(terms['month_words']).pattern}|{any_of(terms['year_words']).pattern})",
+        re.I,
+    )
+    for clause in english_first(clauses):
+        for sentence in sentences(clause):
+            text = _NUMBER_WORDS_IN_PARENS.sub("", normalise(sentence.text))
+            if not cue.search(text):
+                continue
+            for match in unit.finditer(text):
+                n = match["n"]
+                value = int(n) if n.isdigit() else words_to_number(n)
+                if value is None or value <= 0:
+                    continue
+                years = any_of(terms["year_words"]).fullmatch(match["unit"])
+                return Extracted(value=int(value) * (12 if years else 1), source=sentence.source())
+    return None

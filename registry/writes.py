@@ -1,0 +1,115 @@
+"""Write-side plumbing shared by the officer services, the audit log and the importers.
+
+Why a module of its own: both engines must give the same guarantees with different tools.
+SQLite serialises writers with `BEGIN IMMEDIATE` (the write lock is taken up front, so two
+read-then-write transactions cannot interleave); PostgreSQL locks the rows being changed
+(`SELECT ... FOR UPDATE`) and serialises the audit chain with a transaction-scoped advisory
+lock. Bulk writes bypass Piccolo's per-row objects and use the driver's batch path
+(`executemany` on SQLite, binary `COPY` on PostgreSQL) inside the caller's transaction.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from piccolo.engine.sqlite import TransactionType
+from piccolo.table import Table
+
+from registry.db import current_engine, is_sqlite
+
+SQLITE_ROWS_PER_CHUNK = 5000
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[Any]:
+    """One transaction for a read-check-write action; nested use joins the outer transaction."""
+    engine = current_engine()
+    if is_sqlite(engine):
+        transaction = engine.transaction(transaction_type=TransactionType.immediate)
+    else:
+        transaction = engine.transaction()
+    async with transaction as active:
+        yield active
+
+
+@asynccontextmanager
+async def read_transaction() -> AsyncIterator[Any]:
+    """Several reads on one connection (SQLite opens a connection per query otherwise)."""
+    async with current_engine().transaction() as active:
+        yield active
+
+
+def _connection() -> Any:
+    engine = current_engine()
+    transaction = engine.current_transaction.get()
+    if transaction is None:
+        raise RuntimeError("bulk writes must run inside write_transaction()")
+    return transaction.connection
+
+
+async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Raw SQL with `{}` placeholders (Piccolo's style), inside or outside a transaction."""
+    from registry.tables import Licence
+
+    return await Licence.raw(sql, *args).run()
+
+
+async def lock_for_update(table: type[Table], row_id: int) -> None:
+    """Hold the row until commit on PostgreSQL; SQLite's IMMEDIATE transaction already does."""
+    if not is_sqlite(current_engine()):
+        await fetch(f'SELECT id FROM "{table._meta.tablename}" WHERE id = {{}} FOR UPDATE', row_id)
+
+
+async def advisory_lock(key: int) -> None:
+    """Serialise a critical section across PostgreSQL sessions until the transaction ends."""
+    if not is_sqlite(current_engine()):
+        await fetch("SELECT pg_advisory_xact_lock({})", key)
+
+
+async def allocate_ids(table: type[Table], count: int) -> list[int]:
+    """Primary keys for rows about to be bulk-inserted, so children can reference them."""
+    if count == 0:
+        return []
+    name = table._meta.tablename
+    if is_sqlite(current_engine()):
+        rows = await fetch(f'SELECT COALESCE(MAX(id), 0) AS top FROM "{name}"')
+        top = int(rows[0]["top"])
+        return list(range(top + 1, top + 1 + count))
+    rows = await fetch(
+        f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) AS id FROM generate_series(1, {{}})",
+        count,
+    )
+    return [int(row["id"]) for row in rows]
+
+
+async def bulk_insert(table: type[Table], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert many rows in the current transaction; JSON values must already be JSON text."""
+    if not rows:
+        return
+    name = table._meta.tablename
+    connection = _connection()
+    if is_sqlite(current_engine()):
+        column_list = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        sql = f'INSERT INTO "{name}" ({column_list}) VALUES ({marks})'
+        for start in range(0, len(rows), SQLITE_ROWS_PER_CHUNK):
+            await connection.executemany(sql, rows[start:start + SQLITE_ROWS_PER_CHUNK])
+    else:
+        await connection.copy_records_to_table(name, records=rows, columns=list(columns))
+
+
+async def bulk_update(table: type[Table], set_columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """`UPDATE table SET c1=?, ... WHERE id=?` for many rows; each row is (*values, id)."""
+    if not rows:
+        return
+    name = table._meta.tablename
+    connection = _connection()
+    if is_sqlite(current_engine()):
+        assignments = ", ".join(f'"{c}" = ?' for c in set_columns)
+        await connection.executemany(f'UPDATE "{name}" SET {assignments} WHERE id = ?', rows)
+    else:
+        assignments = ", ".join(f'"{c}" = ${i}' for i, c in enumerate(set_columns, start=1))
+        await connection.executemany(
+            f'UPDATE "{name}" SET {assignments} WHERE id = ${len(set_columns) + 1}', rows
+        )

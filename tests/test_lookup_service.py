@@ -1,0 +1,65 @@
+"""The service against a database: changes made through the registry reach the next lookup."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from api.cli import main
+from registry import services
+from registry.lookup import service
+
+DAY = dt.date(2026, 11, 15)
+
+
+async def _register(name_en: str, name_km: str, number: str) -> None:
+    agency = await services.register_agency(name_en=name_en, name_km=name_km, actor="test", province="Kampot")
+    await services.issue_licence(agency_id=agency, number=number, issued_on=dt.date(2026, 1, 5),
+                                 valid_until=dt.date(2028, 1, 4), actor="test", destinations=["KR"])
+
+
+def test_registered_and_suspended_agency_reflected_in_next_lookup(db):
+    async def scenario():
+        service.forget()
+        await _register("Preah Vihear Manpower Co., Ltd.", "ក្រុមហ៊ុន ព្រះវិហារ ម៉ែនផៅវ័រ ខូ អិលធីឌី", "MLVT-PRA-501/2026")
+        first = await service.lookup("preah vihear manpower", as_of=DAY, kind="agency")
+        await _register("Kep Seaside Manpower Co., Ltd.", "", "MLVT-PRA-502/2026")
+        added = await service.lookup("Kep Seaside Manpowr", as_of=DAY)
+        await services.suspend_licence("MLVT-PRA-501/2026", on=dt.date(2026, 10, 1), reason="inspection", actor="test")
+        suspended = await service.lookup("ព្រះវិហារ ម៉ែនផៅវ័រ", as_of=DAY)
+        before = await service.lookup("MLVT PRA 501 2026", as_of=dt.date(2026, 9, 30))
+        return first, added, suspended, before
+
+    first, added, suspended, before = asyncio.run(scenario())
+    assert (first["status"], first["match"]["destinations"]) == ("active", ["KR"])
+    assert added["match"]["number"] == "MLVT-PRA-502/2026"
+    assert suspended["status"] == "suspended"
+    assert before["status"] == "active"
+
+
+def test_cli_queries_file_answers_in_order(db, tmp_path):
+    asyncio.run(_register("Koh Kong Manpower Co., Ltd.", "", "MLVT-PRA-503/2026"))
+    service.forget()
+    lines = [
+        {"query": "koh kong manpower", "as_of": "2026-11-15"},
+        {"query": "Koh Kong Golden Manpower", "kind": "agency"},
+        {"query": "PRA ៥០៣/២០២៦", "as_of": "2025-12-31"},
+    ]
+    path = tmp_path / "queries.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["lookup", "--queries", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.output.splitlines()]
+    assert [a["status"] for a in answers] == ["active", "not_found", "not_yet_valid"]
+    assert answers[0]["match"]["number"] == "MLVT-PRA-503/2026"
+
+
+def test_cli_single_query_in_words(db):
+    asyncio.run(_register("Kampot Pepper Manpower Co., Ltd.", "", "MLVT-PRA-504/2026"))
+    service.forget()
+    result = CliRunner().invoke(main, ["lookup", "kampot pepper manpower", "--as-of", "2026-11-15"])
+    assert result.exit_code == 0, result.output
+    assert "active on 2026-11-15" in result.output
+    assert "MLVT-PRA-504/2026" in result.output
