@@ -14,11 +14,10 @@ from litestar.datastructures import State
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
-from api.auth import PUBLIC, route_access
+from api.auth import OWN_LOGIN_OPT, PUBLIC, route_access
 from api.errors import EXCEPTION_HANDLERS
 from api.signing import Signer
 from registry.db import ensure_schema
@@ -51,7 +50,8 @@ def _admin_mount(production: bool):
 
     admin = admin_asgi_app(production=production)
 
-    @asgi("/admin", is_mount=True, copy_scope=True, opt={**PUBLIC, "own_login": True})
+    # Not PUBLIC: its single-page app makes many requests, and its login has its own limiter.
+    @asgi("/admin", is_mount=True, copy_scope=True, opt={OWN_LOGIN_OPT: True})
     async def admin_app(scope: Scope, receive: Receive, send: Send) -> None:
         await admin(scope, receive, send)
 
@@ -63,19 +63,19 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
     """`secure_cookies`: mark Piccolo Admin's session cookie Secure (serve over HTTPS only)."""
     from api.routes.contracts import ContractController
     from api.routes.flags import FlagController
+    from api.routes.inspections import InspectionController
     from api.routes.inspector_pages import InspectorPages
-    from api.routes.pages import WorkerPages
+    from api.routes.pages import WorkerPages, static_file
     from api.routes.registry import RegistryController
     from api.routes.public import PublicApiController, well_known_signing_key
     from api.routes.users import UserController
 
     limits = limits or Limits()
     handlers: list = [FlagController, UserController, PublicApiController, well_known_signing_key, WorkerPages,
-                      RegistryController, ContractController, InspectorPages]
-    handlers += _optional_controllers()
+                      RegistryController, ContractController, InspectorPages, InspectionController,
+                      static_file]
     if with_admin:
         handlers.append(_admin_mount(production=secure_cookies))
-    handlers.append(create_static_files_router("/static", [PAGES / "static"], opt=PUBLIC))
     public_limit = RateLimitConfig(rate_limit=limits.public_rate, check_throttle_handler=_is_public,
                                    store="public_rate_limit")
     login_limit = RateLimitConfig(rate_limit=limits.login_rate, check_throttle_handler=_is_login,
@@ -96,18 +96,6 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
     )
     _refuse_undeclared_routes(app)
     return app
-
-
-def _optional_controllers() -> list:
-    """Controllers written in parallel by other engineers; registered once they exist."""
-    controllers = []
-    try:
-        from api.routes.inspections import InspectionController
-    except ImportError:
-        pass
-    else:
-        controllers.append(InspectionController)
-    return controllers
 
 
 def _refuse_undeclared_routes(app: Litestar) -> None:

@@ -19,6 +19,8 @@ TOKEN_COOKIE = "fairrecruit_token"
 ROLES_OPT = "roles"
 PUBLIC_OPT = "public"
 PUBLIC = {PUBLIC_OPT: True}
+OWN_LOGIN_OPT = "own_login"
+"""Mounted apps with their own authentication (Piccolo Admin)."""
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Coroutine[Any, Any, None]]
 
@@ -57,9 +59,11 @@ def allow(*roles: str) -> dict[str, Any]:
 
 
 def route_access(handler: BaseRouteHandler) -> str | frozenset[str] | None:
-    """'public', the roles a guarded route admits, or None when the route declares neither."""
+    """'public', 'own_login', the roles a guarded route admits, or None when it declares none."""
     if handler.opt.get(PUBLIC_OPT):
         return "public"
+    if handler.opt.get(OWN_LOGIN_OPT):
+        return OWN_LOGIN_OPT
     if role_guard in (handler.guards or []) or any(role_guard in (layer.guards or []) for layer in handler.ownership_layers):
         return frozenset(handler.opt.get(ROLES_OPT, frozenset())) | {"admin"}
     return None

@@ -51,7 +51,10 @@ def rss_mb() -> float:
 
 
 def calibration_ms() -> float:
-    """How fast this machine runs plain Python right now (2 shared cores: load varies)."""
+    """How fast this machine runs plain Python right now (2 shared cores: load varies).
+
+    Wall times on a shared machine include waiting for a core; CPU times (thread_time) do
+    not, so the bench prints both."""
     started = time.perf_counter()
     sum(range(10**6))
     return (time.perf_counter() - started) * 1000
@@ -134,31 +137,35 @@ def main() -> None:
     print(f"registry: {len(snapshot.licences):,} agency licences + {len(snapshot.sub_licences):,} broker sub-licences")
     gc.collect()
     after_snapshot = rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     built = LookupIndex(snapshot)
-    build_s = time.perf_counter() - started
+    build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
     gc.collect()
     after_index = rss_mb()
     names = built.index.names
     print(f"snapshot from CSV: {load_s:.1f} s, {after_snapshot - base:,.0f} MB resident")
-    print(f"index build: {build_s:.2f} s (target <= 15 s), {after_index - after_snapshot:,.0f} MB resident; "
+    print(f"index build: {build_s:.2f} s wall, {build_cpu:.2f} s CPU (target <= 15 s), {after_index - after_snapshot:,.0f} MB resident; "
           f"distinct keys: agency {len(names['agency'].keys):,}, broker {len(names['broker'].keys):,}; "
-          f"postings {sum(n._postings.nbytes + n._grams.nbytes for n in names.values()) / 2**20:,.0f} MB")
+          f"packed arrays {sum(n.nbytes for n in names.values()) / 2**20:,.0f} MB")
 
     queries = make_queries(snapshot, args.queries, rng)
     day = dt.date(2026, 11, 15)
-    search_ms, verdict_ms, tops = [], [], []
+    search_ms, search_cpu, verdict_ms, verdict_cpu, tops = [], [], [], [], []
     for kind, query in queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         key = normalise_name(query, legal_forms=(kind == "agency")).key
         hits = built.index.search(kind, key, limit=10)
         search_ms.append((time.perf_counter() - started) * 1000)
+        search_cpu.append((time.thread_time() - cpu) * 1000)
         tops.append((kind, key, hits[0] if hits else None))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         built.answer(query, as_of=day, kind=kind)
         verdict_ms.append((time.perf_counter() - started) * 1000)
-    print(f"index search ({len(queries)} misspelt queries): p50 {pct(search_ms, .5):.2f} ms, p99 {pct(search_ms, .99):.2f} ms, max {max(search_ms):.2f} ms")
-    print(f"full verdict (search + alignment + status): p50 {pct(verdict_ms, .5):.2f} ms, p99 {pct(verdict_ms, .99):.2f} ms (target p99 <= 5 ms)")
+        verdict_cpu.append((time.thread_time() - cpu) * 1000)
+    print(f"index search ({len(queries)} misspelt queries): wall p50 {pct(search_ms, .5):.2f} ms, p99 {pct(search_ms, .99):.2f} ms; "
+          f"CPU p50 {pct(search_cpu, .5):.2f} ms, p99 {pct(search_cpu, .99):.2f} ms")
+    print(f"full verdict (search + alignment + status): wall p50 {pct(verdict_ms, .5):.2f} ms, p99 {pct(verdict_ms, .99):.2f} ms; "
+          f"CPU p50 {pct(verdict_cpu, .5):.2f} ms, p99 {pct(verdict_cpu, .99):.2f} ms (target p99 <= 5 ms)")
 
     same_key = same_score = 0
     exhaustive_ms = []
@@ -173,8 +180,8 @@ def main() -> None:
     n = len(sample)
     print(f"top-1 vs exhaustive WRatio over the same keys ({n} queries): identical key {same_key / n:.1%}, "
           f"identical score (ties counted) {same_score / n:.1%} (target >= 99%)")
-    print(f"exhaustive scan over one kind's keys: p50 {pct(exhaustive_ms, .5):.0f} ms, p99 {pct(exhaustive_ms, .99):.0f} ms; "
-          f"index search is {statistics.median(exhaustive_ms) / statistics.median(search_ms):,.0f}x faster (median)")
+    print(f"exhaustive scan over one kind's keys: wall p50 {pct(exhaustive_ms, .5):.0f} ms, p99 {pct(exhaustive_ms, .99):.0f} ms; "
+          f"index search is {statistics.median(exhaustive_ms) / statistics.median(search_ms):,.0f}x faster (median wall, same run)")
 
     raw = [default_process(a.name_en) for a in snapshot.agencies.values()]
     raw += [default_process(snapshot.brokers[s.broker_id].name_en) for s in snapshot.sub_licences.values()]

@@ -1,6 +1,8 @@
 """PDF reading figures on a labelled corpus: per producer, the share of the agency's registered
 Khmer name and address words found verbatim, per text layer and for the combined reader;
-milliseconds per page per layer; OCR seconds per page.
+milliseconds per page per layer; OCR seconds per page. Times are given as wall clock and as
+CPU time (this process plus its pdftotext/tesseract children), which is what to compare when
+the machine is shared.
 
     python bench/bench_pdf.py [CORPUS_DIR] [--no-ocr] [--ocr-sample N]
 
@@ -12,7 +14,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
+import resource
 import statistics
 import sys
 import time
@@ -57,22 +61,38 @@ def share_found(words: list[str], text: str) -> float:
     return sum(word in text for word in words) / len(words)
 
 
-def layer_texts(data: bytes) -> tuple[dict[str, str], dict[str, float], int]:
-    """Text per layer through the same layout step as the reader, and ms per page."""
+class Clock:
+    """Wall and CPU seconds (self + waited-for children) of a block."""
+
+    def __enter__(self) -> "Clock":
+        self.wall, self.cpu = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, _cpu() - self.cpu
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def layer_texts(data: bytes) -> tuple[dict[str, str], dict[str, tuple[float, float]], int]:
+    """Text per layer through the same layout step as the reader, and (wall, CPU) ms/page."""
     pdf = pdfium.PdfDocument(data)
     pages = len(pdf)
     texts, ms = {}, {}
-    started = time.perf_counter()
-    poppler_pages = poppler.words_by_page(data, pages)
-    ms["pdftotext"] = (time.perf_counter() - started) * 1000 / pages
+    with Clock() as clock:
+        poppler_pages = poppler.words_by_page(data, pages)
+    ms["pdftotext"] = (clock.wall * 1000 / pages, clock.cpu * 1000 / pages)
     words = {"pdftotext": poppler_pages or [[] for _ in range(pages)]}
-    started = time.perf_counter()
-    words["pypdfium2"] = [pdfium_layer.page_words(pdf[i]) for i in range(pages)]
-    ms["pypdfium2"] = (time.perf_counter() - started) * 1000 / pages
-    started = time.perf_counter()
-    with plumber.open_pdf(data) as opened:
+    with Clock() as clock:
+        words["pypdfium2"] = [pdfium_layer.page_words(pdf[i]) for i in range(pages)]
+    ms["pypdfium2"] = (clock.wall * 1000 / pages, clock.cpu * 1000 / pages)
+    with Clock() as clock, plumber.open_pdf(data) as opened:
         words["pdfplumber"] = [plumber.page_words(page) for page in opened.pages]
-    ms["pdfplumber"] = (time.perf_counter() - started) * 1000 / pages
+    ms["pdfplumber"] = (clock.wall * 1000 / pages, clock.cpu * 1000 / pages)
     for name, per_page in words.items():
         texts[name] = "\n".join(
             line.text for page in per_page for line in layout.lines_in_reading_order(page)
@@ -81,14 +101,15 @@ def layer_texts(data: bytes) -> tuple[dict[str, str], dict[str, float], int]:
     return texts, ms, pages
 
 
-def ocr_seconds(data: bytes, page_index: int) -> tuple[float, str]:
+def ocr_seconds(data: bytes, page_index: int) -> tuple[float, float]:
+    """(wall, CPU) seconds to render and OCR one page, bypassing the cache."""
     pdf = pdfium.PdfDocument(data)
     limits = ReadLimits()
-    started = time.perf_counter()
-    png, scale = ocr._render_png(pdf, page_index, limits)
-    words = ocr._run_tesseract(png, 1 / scale, limits)
+    with Clock() as clock:
+        png, scale = ocr.render_png(pdf, page_index, limits)
+        ocr.recognise(png, 1 / scale, limits)
     pdf.close()
-    return time.perf_counter() - started, " ".join(w.text for w in words)
+    return clock.wall, clock.cpu
 
 
 def main() -> None:
@@ -108,9 +129,9 @@ def main() -> None:
         texts, ms, pages = layer_texts(data)
         for name, value in ms.items():
             speed[name].append(value)
-        started = time.perf_counter()
-        document = read_pdf(data, ocr=not args.no_ocr)
-        speed["combined reader"].append((time.perf_counter() - started) * 1000 / pages)
+        with Clock() as clock:
+            document = read_pdf(data, ocr=not args.no_ocr)
+        speed["combined reader"].append((clock.wall * 1000 / pages, clock.cpu * 1000 / pages))
         for page in document.pages:
             sources[label["producer"]][page.source] += 1
             if page.source == "ocr":
@@ -129,18 +150,23 @@ def main() -> None:
         count = len(per_layer["combined reader"])
         cells = " ".join(f"{statistics.mean(per_layer[c]) * 100:>14.0f}%" for c in columns)
         print(f"{producer:<12} {count:>4} {cells}")
-    print("\nms per page (median over PDFs; combined includes OCR-cache hits or misses)")
+    print("\nms per page, median over PDFs: wall / CPU (combined: OCR from the cache when warm)")
     for name, values in speed.items():
-        print(f"  {name:<16} {statistics.median(values):8.1f}")
+        wall = statistics.median(v[0] for v in values)
+        cpu = statistics.median(v[1] for v in values)
+        print(f"  {name:<16} {wall:8.1f} / {cpu:8.1f}")
     print("\npages by chosen source per producer")
     for producer, counts in sorted(sources.items()):
         print(f"  {producer:<12} {dict(counts)}")
     if ocr_pages and args.ocr_sample:
         step = max(1, len(ocr_pages) // args.ocr_sample)
-        timings = [ocr_seconds(data, index)[0] for data, index in ocr_pages[::step][: args.ocr_sample]]
+        timings = [ocr_seconds(data, index) for data, index in ocr_pages[::step][: args.ocr_sample]]
+        walls, cpus = [t[0] for t in timings], [t[1] for t in timings]
         print(f"\nOCR (tesseract {ocr.LANGUAGES}, {ReadLimits().ocr_dpi} dpi, OMP_THREAD_LIMIT=1, "
-              f"uncached): {statistics.mean(timings):.2f} s/page mean over {len(timings)} pages "
-              f"(min {min(timings):.2f}, max {max(timings):.2f}); {len(ocr_pages)} pages OCR'd")
+              f"uncached), mean over {len(timings)} pages: wall {statistics.mean(walls):.2f} s/page "
+              f"(min {min(walls):.2f}, max {max(walls):.2f}), CPU {statistics.mean(cpus):.2f} s/page; "
+              f"{len(ocr_pages)} pages OCR'd by the reader")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

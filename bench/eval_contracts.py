@@ -36,12 +36,12 @@ def _same(expected: object, got: object) -> bool:
 
 async def evaluate(labels_path: Path, registry_dir: Path) -> dict:
     from importers.ingest import ingest_paths
-    from importers.registry_import import import_paths
+    from importers.registry_import import import_registry
     from registry.db import migrate
     from registry.contracts import rules_by_contract
 
     await migrate()
-    await import_paths([registry_dir], actor="eval")
+    await import_registry([registry_dir], actor="eval")
     labels = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     files = [labels_path.parent / label["file"] for label in labels]
     started = time.perf_counter()

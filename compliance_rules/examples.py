@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 
@@ -67,10 +67,15 @@ def example_registry() -> InMemoryRegistryFacts:
     )
 
 
+def clause_texts(without_topics: Iterable[str] = ()) -> list[str]:
+    """The example contract's clauses, minus those of the given topics."""
+    skip = set(without_topics)
+    return [text for topic, text in _data()["clauses"].items() if topic not in skip]
+
+
 def example_contract(rule: Rule | None = None, example: Example | None = None) -> ContractForCheck:
     """The compliant example contract, or the one with `example` in place of `rule`'s topics."""
-    replaced = set(rule.topics) if rule and example else set()
-    texts = [text for topic, text in _data()["clauses"].items() if topic not in replaced]
+    texts = clause_texts(rule.topics if rule and example else ())
     if example is not None:
         texts += [line for line in example.text.splitlines() if line.strip()]
     clauses = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from compliance_rules.model import Clause, ContractForCheck, Evidence, Extracted
 from compliance_rules.text import normalise, sentences
@@ -42,9 +43,14 @@ def passages(contract: ContractForCheck) -> list[Passage]:
     out: list[Passage] = []
     for clause in contract.clauses:
         heading = normalise(clause.heading or "")
-        for sentence in sentences(clause.text):
+        for sentence in _sentences(clause.text):
             out.append(Passage(clause, sentence, normalise(sentence), heading))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(sentences(text))
 
 
 def evidence_of(found: Iterable[Passage]) -> list[Evidence]:

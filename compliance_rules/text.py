@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from registry.numbers import ascii_digits
 
@@ -16,12 +17,18 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _SPACE_IN_KHMER = re.compile(rf"(?<=[{KHMER}])\s+(?=[{KHMER}])")
 _SPACES = re.compile(r"\s+")
-_HAS_KHMER = re.compile(rf"[{KHMER}]")
+_KHMER_LETTER = re.compile(r"[\u1780-\u17b3]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+KHMER_TEXT_SHARE = 0.05
+"""Share of letters that must be Khmer for a text to count as (partly) Khmer: a riel sign, Khmer
+digits or a Khmer company name in a letterhead do not make an English contract Khmer."""
 _SENTENCE_END = re.compile(r"(?<=[។៕!?])\s*|(?<=[a-z0-9)\"'%])\.\s+(?=[A-Z\u1780-\u17ff(\"'])")
 _ABBREVIATION = re.compile(r"(?:\b(?:no|nos|mr|mrs|ms|dr|st|co|ltd|pte|bhd|sdn|inc|corp|art|sec|vs|etc|approx))$", re.I)
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
+    """Cached: every rule normalises the same sentences of a contract."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_QUOTES)
     text = ascii_digits(text).casefold()
     text = _SPACE_IN_KHMER.sub("", text)
@@ -29,7 +36,14 @@ def normalise(text: str) -> str:
 
 
 def has_khmer(text: str) -> bool:
-    return bool(_HAS_KHMER.search(text))
+    """Any Khmer letter (U+1780-U+17B3; not the riel sign or digits)."""
+    return bool(_KHMER_LETTER.search(text))
+
+
+def khmer_share(text: str) -> float:
+    khmer = len(_KHMER_LETTER.findall(text))
+    total = khmer + len(_LATIN_LETTER.findall(text))
+    return khmer / total if total else 0.0
 
 
 def sentences(text: str) -> list[str]:

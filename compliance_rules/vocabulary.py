@@ -35,9 +35,22 @@ class Concept:
         return self.pattern.search(text) is not None
 
 
+_DROPPABLE_BELOW = "\u17bb\u17bc\u17bd"
+"""Vowel signs written below the consonant (u, uu, ua): OCR and some text layers drop them."""
+_BANTOC = "\u17cb"
+
+
+def _ocr_tolerant(pattern: str) -> str:
+    """Let a Khmer pattern match text whose below-vowels were dropped or whose bantoc came out
+    as a look-alike mark, the commonest OCR faults in Khmer."""
+    for mark in _DROPPABLE_BELOW:
+        pattern = pattern.replace(mark, mark + "?")
+    return pattern.replace(_BANTOC, "[\u17cb\u17d0']?")
+
+
 def _compile(name: str, entry: dict[str, object]) -> Concept:
     english = [normalise(p) if not any(ch in p for ch in "\\[(") else p for p in entry.get("en", [])]
-    khmer = list(entry.get("km", []))
+    khmer = [_ocr_tolerant(p) for p in entry.get("km", [])]
     parts = []
     if english:
         parts.append(rf"(?<![a-z{KHMER}])(?:{'|'.join(english)})(?![a-z])")

@@ -24,7 +24,7 @@ from importers.terms import extract
 from registry import contracts as store
 from registry.errors import FairrecruitError
 from registry.keys import passport_hash_key
-from registry.queries import load_registry_snapshot
+from registry.lookup import service as lookup_service
 
 FRAUD_RULE_WITH_PARTNER = "FRD001"
 
@@ -48,18 +48,19 @@ class RegistryFactsForIngest:
         return self.registry.sub_licence(number)
 
     def sub_licences_of_broker(self, broker_name: str) -> list[SubLicenceFacts]:
-        numbers = self.resolver.resolve_broker(broker_name)
-        return [facts for number in numbers if (facts := self.registry.sub_licence(number))]
+        resolution = self.resolver.resolve_broker(broker_name)
+        if resolution.outcome == "not_found":
+            return []
+        return [f for n in resolution.sub_licence_numbers if (f := self.registry.sub_licence(n))]
 
     def contracts_with_passport(self, passport_hash: str, *, exclude_sha256: str) -> list[StoredContract]:
         return [c for c in self.prior_contracts if c.sha256 != exclude_sha256]
 
 
 async def load_facts() -> RegistryFactsForIngest:
-    from registry.lookup.service import current_resolver
-
-    snapshot = await load_registry_snapshot()
-    return RegistryFactsForIngest(registry=snapshot.as_facts(), resolver=await current_resolver())
+    """The lookup index already holds the registry snapshot: reuse it for the rules' facts."""
+    index = await lookup_service.current()
+    return RegistryFactsForIngest(registry=index.snapshot.as_facts(), resolver=index.matcher)
 
 
 def _language(contract: ContractForCheck) -> str:

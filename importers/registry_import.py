@@ -11,7 +11,7 @@ from pathlib import Path
 
 from importers.registry_csv import read_csv
 from importers.registry_records import RegistryBatch
-from importers.registry_sync import ImportSummary, Progress, apply_batches
+from importers.registry_sync import ImportSummary, Progress, apply_batches, no_progress
 from registry.errors import ImportProblem, ImportRejectedError
 
 SUFFIXES = (".csv", ".pdf")
@@ -57,6 +57,4 @@ def read_batches(paths: list[Path]) -> list[RegistryBatch]:
 async def import_registry(paths: list[Path], *, actor: str, progress: Progress | None = None) -> ImportSummary:
     """Import everything or nothing; re-importing the same files changes nothing."""
     batches = read_batches(paths)
-    if progress is None:
-        return await apply_batches(batches, actor=actor)
-    return await apply_batches(batches, actor=actor, progress=progress)
+    return await apply_batches(batches, actor=actor, progress=progress or no_progress)

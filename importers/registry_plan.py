@@ -98,6 +98,11 @@ def _same(field_name: str, old: str, new: str) -> bool:
     return " ".join(old.split()) == " ".join(new.split())
 
 
+def _latest_term_end(events: list[StatusEvent]) -> dt.date | None:
+    """End of the newest term recorded, whatever the status on any given day."""
+    return next((e.valid_until for e in reversed(events) if e.valid_until is not None), None)
+
+
 def _broker_key(name_en: str, name_km: str, phone: str) -> str:
     return "|".join((" ".join(name_en.casefold().split()), _without_spaces(name_km), "".join(phone.split())))
 
@@ -175,7 +180,7 @@ class Planner:
                         self.problem(event.source, event.row, "note",
                                      f"{new.event} on {new.date} is recorded with valid until {known.valid_until}, not {new.valid_until}")
                     continue
-                why = refusal("licence", track.events, new)
+                why = refusal("licence", track.events, new, recorded=True)
                 if why:
                     self.problem(event.source, event.row, "event", f"{event.licence_no}: {why}")
                     break
@@ -185,54 +190,55 @@ class Planner:
 
     def check_statement(self, record: AgencyRecord, track: Track) -> None:
         """agencies.csv given with its events: the two must agree."""
-        day = self.evaluation_day(track.events, record.status, record.status_since)
+        day = self.evaluation_day(track.events, record.status_since)
         state = status_on(track.events, day)
         if state.status != record.status:
             self.problem(record.source, record.row, "status",
                          f"{record.licence_no} is {record.status} here but its events give {state.status} on {day}")
-        elif state.valid_until != record.valid_until:
+        elif _latest_term_end(track.events) != record.valid_until:
             self.problem(record.source, record.row, "valid_until",
-                         f"{record.licence_no}: valid until {record.valid_until} here but its events give {state.valid_until}")
+                         f"{record.licence_no}: valid until {record.valid_until} here but its events give "
+                         f"{_latest_term_end(track.events)}")
 
-    def evaluation_day(self, events: list[StatusEvent], status: str, since: dt.date | None) -> dt.date:
-        """The day a list's statement speaks for: the list's date, else when the status began."""
+    def evaluation_day(self, events: list[StatusEvent], since: dt.date | None) -> dt.date:
+        """The day a list's statement speaks for: the list's date, else the day the status began.
+
+        Never "the latest event": an older list must not undo what officers recorded after it.
+        """
         if self.batch.list_date is not None:
             return self.batch.list_date
-        days = [d for d in (since, events[-1].date if events else None) if d is not None]
-        if status != "active" and since is not None:
+        if since is not None:
             return since
-        return max(days) if days else dt.date.today()
+        return events[-1].date if events else dt.date.today()
 
     def statement(
         self, kind: str, track: Track, *, first: dt.date | None, valid_until: dt.date, status: str,
         since: dt.date | None, reason: str, source: str, row: int,
     ) -> None:
         """Plan the fewest events that make `track` say `status` (since `since`) and end on `valid_until`."""
+        history = list(track.events)
         planned: list[StatusEvent] = []
-        if not track.events:
+        if not history:
             if first is None:
                 years = SETTINGS["licence_term_years"]
                 first = valid_until.replace(year=valid_until.year - years) + dt.timedelta(days=1)
                 if since is not None:
                     first = min(first, since)
             planned.append(StatusEvent(FIRST_EVENT[kind], first, valid_until))
-        day = self.evaluation_day([*track.events, *planned], status, since)
-        current = status_on([*track.events, *planned], day)
-        if current.valid_until is None or valid_until > current.valid_until:
-            last = [*track.events, *planned][-1].date
+        latest_end = _latest_term_end([*history, *planned])
+        if latest_end is None or valid_until > latest_end:
+            last = [*history, *planned][-1].date
             if status == "active" and since and since > last:
                 on = since  # the renewal is what made it active
-            elif current.valid_until is not None:
-                on = current.valid_until + dt.timedelta(days=1)  # the new term's first day
+            elif latest_end is not None:
+                on = latest_end + dt.timedelta(days=1)  # the new term's first day
             else:
-                on = since or day
+                on = since or last
             planned.append(StatusEvent("renewed", max(on, last), valid_until))
-            day = self.evaluation_day([*track.events, *planned], status, since)
-        current = status_on([*track.events, *planned], day)
-        if current.status != status:
-            last = [*track.events, *planned][-1].date
+        day = self.evaluation_day([*history, *planned], since)
+        if status_on([*history, *planned], day).status != status:
+            last = [*history, *planned][-1].date
             planned.append(StatusEvent(EVENT_FOR_LISTED_STATUS[status], max(since or day, last)))
-        history = list(track.events)
         for event in planned:
             why = refusal(kind, history, event)
             if why:
@@ -241,9 +247,9 @@ class Planner:
                 return
             history.append(event)
         final = status_on(history, day)
-        if final.status != status or final.valid_until != valid_until:
+        if final.status != status or _latest_term_end(history) != valid_until:
             self.problem(source, row, "status", f"{track.number}: the list says {status} until {valid_until} "
-                         f"but the registry's history gives {final.status} until {final.valid_until} on {day}")
+                         f"but the registry's history gives {final.status} on {day}, until {_latest_term_end(history)}")
             return
         for event in planned:
             track.add(event, reason)
@@ -286,7 +292,7 @@ class Planner:
         self.plan.sub_licences[norm] = track
         self.statement(
             "sub_licence", track, first=record.valid_from, valid_until=record.valid_to,
-            status=record.status, since=None if record.status == "active" else record.status_since,
+            status=record.status, since=record.status_since,
             reason=self.list_reason(record.source), source=record.source, row=record.row,
         )
 

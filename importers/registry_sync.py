@@ -53,7 +53,7 @@ class ImportSummary:
         self.changed = sorted(set(self.changed) | set(other.changed))
 
 
-def _noop(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     """Default progress sink for non-interactive runs."""
 
 
@@ -155,7 +155,7 @@ def _audit_record(actor: str, summary: ImportSummary) -> audit.AuditRecord:
     return audit.AuditRecord(actor, "registry.import", "import", key, {}, after)
 
 
-async def apply_batches(batches: Sequence[RegistryBatch], *, actor: str, progress: Progress = _noop) -> ImportSummary:
+async def apply_batches(batches: Sequence[RegistryBatch], *, actor: str, progress: Progress = no_progress) -> ImportSummary:
     """Plan and write each batch in order, all in one transaction; nothing changes on any problem."""
     total = ImportSummary()
     async with write_transaction():

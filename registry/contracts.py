@@ -29,17 +29,17 @@ class FindingRecord:
 
 
 async def find_contract(sha256: str) -> dict[str, Any] | None:
-    return await Contract.select().where(Contract.sha256 == sha256).first()
+    return await Contract.select().where(Contract.sha256 == sha256).first().output(load_json=True)
 
 
 async def flags_of_contract(contract_id: int) -> list[dict[str, Any]]:
-    return await Flag.select().where(Flag.contract == contract_id).order_by(Flag.id)
+    return await Flag.select().where(Flag.contract == contract_id).order_by(Flag.id).output(load_json=True)
 
 
 async def contracts_with_passport(passport_hash: str, *, exclude_sha256: str) -> list[dict[str, Any]]:
     return await Contract.select(Contract.sha256, Contract.terms).where(
         (Contract.passport_hash == passport_hash) & (Contract.sha256 != exclude_sha256)
-    )
+    ).output(load_json=True)
 
 
 async def _id_by_number(table, number: str | None) -> int | None:

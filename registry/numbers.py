@@ -5,6 +5,7 @@ or with Khmer digits; all of them must find the same licence.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
@@ -18,6 +19,11 @@ def ascii_digits(text: str) -> str:
     )
 
 
+_NOT_ASCII_ALNUM = re.compile(r"[^0-9A-Za-z]+")
+
+
 def number_norm(number: str) -> str:
     """Upper-case ASCII letters and digits only: separators and spacing carry no meaning."""
+    if number.isascii():  # fast path for bulk imports; same result as the general case
+        return _NOT_ASCII_ALNUM.sub("", number).upper()
     return "".join(ch for ch in ascii_digits(number).upper() if ch.isascii() and ch.isalnum())

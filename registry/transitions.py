@@ -44,12 +44,24 @@ HINTS = {
 LABEL = {"licence": "licence", "sub_licence": "sub-licence"}
 
 
-def refusal(kind: Kind, history: Sequence[StatusEvent], new: StatusEvent) -> str | None:
-    """Why `new` may not follow `history` (in recorded order), or None when it may."""
+RECORDED_FROM = frozenset({"active", "suspended", "expired"})
+"""A history the ministry already recorded (an events file) is taken as it stands, e.g. a renewal
+during a suspension (the status function reads it as active again); only a first event that
+is not the issue, anything after a revocation, and impossible dates are refused."""
+
+
+def refusal(kind: Kind, history: Sequence[StatusEvent], new: StatusEvent, *, recorded: bool = False) -> str | None:
+    """Why `new` may not follow `history` (in recorded order), or None when it may.
+
+    `recorded=False` is the officer's rule set; `recorded=True` the looser one for histories
+    imported as recorded elsewhere (see RECORDED_FROM).
+    """
     label = LABEL[kind]
     allowed = ALLOWED_FROM[kind].get(new.event)
     if allowed is None:
         return f"unknown {label} event {new.event!r}; expected one of {', '.join(ALLOWED_FROM[kind])}"
+    if recorded and new.event != FIRST_EVENT[kind]:
+        allowed = RECORDED_FROM
     if new.event in TERM_EVENTS:
         if new.valid_until is None:
             return f"'{new.event}' needs the last day of the new term (valid until)"
@@ -61,7 +73,7 @@ def refusal(kind: Kind, history: Sequence[StatusEvent], new: StatusEvent) -> str
             return f"{new.date} is before the {label} was {first.event} ({first.date})"
         if new.date < last.date:
             return f"{new.date} is before the latest recorded event ({last.event} on {last.date}); events are recorded in date order"
-        if new.event == "expired" and last.event == "expired":
+        if new.event == "expired" and last.event == "expired" and not recorded:
             return f"the {label} is already recorded as expired (since {last.date})"
     elif new.event != FIRST_EVENT[kind]:
         return f"the first event of a {label} must be '{FIRST_EVENT[kind]}', not '{new.event}'"
@@ -71,6 +83,6 @@ def refusal(kind: Kind, history: Sequence[StatusEvent], new: StatusEvent) -> str
         why = f"cannot record '{new.event}' on {new.date}: the {label} is {current.status} then"
         why += f" (it may only be {new.event} when {' or '.join(sorted(allowed))})"
         return f"{why}; {hint}" if hint else why
-    if new.event == "renewed" and current.valid_until and new.valid_until <= current.valid_until:
+    if new.event == "renewed" and not recorded and current.valid_until and new.valid_until <= current.valid_until:
         return f"a renewal must extend the term beyond {current.valid_until}, not to {new.valid_until}"
     return None

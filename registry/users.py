@@ -50,10 +50,10 @@ async def create_user(
         raise ValidationError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
     if expires_at is not None and expires_at.tzinfo is None:
         raise ValidationError("expires_at must carry a time zone")
-    if await ApiUser.exists().where(ApiUser.name == name):
-        raise ConflictError(f"a user named {name!r} already exists")
     token = secrets.token_urlsafe(32)
     async with write_transaction():
+        if await ApiUser.exists().where(ApiUser.name == name):
+            raise ConflictError(f"a user named {name!r} already exists")
         await ApiUser(name=name, role=role, token_hash=token_hash(token), expires_at=expires_at).save()
         await _audit(actor, "user.create", name, {}, {"role": role, "expires_at": expires_at})
     created = await ApiUser.select().where(ApiUser.name == name).first()

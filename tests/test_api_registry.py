@@ -2,8 +2,6 @@
 history and the audit trail written, broker status shows the agency's status too."""
 from __future__ import annotations
 
-import asyncio
-
 from litestar.testing import TestClient
 
 from api_helpers import auth, make_app, make_tokens
@@ -21,14 +19,14 @@ def _setup(client, officer):
         "number": "TST-SUB-0007/2022", "broker_id": broker.json()["id"], "licence_number": "TST-PRA-042/2021",
         "on": "2022-01-10", "valid_until": "2099-01-09"})
     assert sub.status_code == 201, sub.text
-    return licence.json()
+    return licence.json(), broker.json()["id"]
 
 
 def test_licence_actions_need_reasons_and_fresh_versions(db):
     tokens = make_tokens()
     officer = auth(tokens["officer"])
     with TestClient(make_app()) as client:
-        issued = _setup(client, officer)
+        issued, _ = _setup(client, officer)
         assert issued["version"] == 1 and issued["status"] == "active"
 
         no_reason = client.post("/api/v1/licences/TST-PRA-042-2021/suspend", json={"on": "2024-05-01"}, headers=officer)
@@ -68,7 +66,7 @@ def test_broker_status_for_inspectors_shows_both_licences(db):
     tokens = make_tokens()
     officer, inspector = auth(tokens["officer"]), auth(tokens["inspector"])
     with TestClient(make_app()) as client:
-        _setup(client, officer)
+        _, broker_id = _setup(client, officer)
         client.post("/api/v1/licences/TST-PRA-042-2021/suspend", headers=officer,
                     json={"on": "2024-05-01", "reason": "inspection findings"})
         before = client.get("/api/v1/sub-licences/TST-SUB-0007-2022", params={"as_of": "2024-04-30"}, headers=inspector).json()
@@ -76,8 +74,9 @@ def test_broker_status_for_inspectors_shows_both_licences(db):
         assert (before["status"], before["agency_status"], before["may_recruit"]) == ("active", "active", True)
         assert (during["status"], during["agency_status"], during["may_recruit"]) == ("active", "suspended", False)
         assert during["agency"] == "TST-PRA-042/2021"
-        broker = client.get("/api/v1/brokers/1", headers=inspector)
-        assert broker.status_code in (200, 404)
+        broker = client.get(f"/api/v1/brokers/{broker_id}", headers=inspector)
+        assert broker.status_code == 200 and broker.json()["sub_licences"] == [
+            {"number": "TST-SUB-0007/2022", "agency": "TST-PRA-042/2021"}]
         assert "national_id" not in broker.text
 
 

@@ -37,6 +37,9 @@ def test_worklist_entity_summary_and_exports(db, tmp_path):
         assert plan.status_code == 200
         assert [e["number"] for e in plan.json()] == [NUMBER, "MLVT-PRA-002/2020"]
         assert {i["rule"] for i in plan.json()[0]["factors"][0]["items"]} == {"WRK006", "FEE003"}
+        top = plan.json()[0]
+        assert isinstance(top["score"], (int, float)), "scores are JSON numbers, not strings"
+        assert abs(sum(f["points"] for f in top["factors"]) - top["score"]) < 0.005
 
         page = client.get("/inspections", headers=inspector)
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")

@@ -200,7 +200,7 @@ def test_licence_history_and_contracts_signed_while_suspended(db):
     risk = asyncio.run(scenario())
     by_code = {f.code: f for f in risk.factors}
     assert [i.ref["event"] for i in by_code["licence_history"].items] == ["suspended"]
-    assert [i.ref["day"] for i in by_code["contracts_licence_not_active"].items] == [D(2026, 4, 1)]
+    assert [i.ref["signing_date"] for i in by_code["contracts_licence_not_active"].items] == [D(2026, 4, 1)]
     assert [i.ref["rule"] for i in by_code["other_flags"].items] == ["LIC002"]
 
 

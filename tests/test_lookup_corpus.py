@@ -36,3 +36,21 @@ def test_corpus_lookup_queries(db, corpus):
             wrong_on_not_found.append(q["query"])
     assert wrong_on_not_found == []
     assert exact / len(queries) >= 0.97, misses
+
+
+def test_corpus_lookup_queries_from_csv_snapshot(corpus):
+    """The same queries against the CSVs read straight into memory (the benchmark's path)."""
+    from registry.lookup.csv_snapshot import snapshot_from_csv
+    from registry.lookup.service import LookupIndex
+
+    lookup_index = LookupIndex(snapshot_from_csv(corpus / "registry"))
+    queries = [json.loads(line) for line in (corpus / "lookup_queries.jsonl").read_text(encoding="utf-8").splitlines()]
+    exact = wrong_on_not_found = 0
+    for q in queries:
+        day = dt.date.fromisoformat(q["as_of"]) if "as_of" in q else SNAPSHOT_DAY
+        answer = lookup_index.answer(q["query"], as_of=day, kind=q["kind"])
+        number = answer["match"]["number"] if answer["match"] else None
+        exact += number == q["expected"] and answer["status"] == q["expected_status"]
+        wrong_on_not_found += q["expected"] is None and number is not None
+    assert wrong_on_not_found == 0
+    assert exact / len(queries) >= 0.97

@@ -74,3 +74,8 @@ def test_business_words_latin_and_fused_khmer():
     assert is_business_word("ជ្រើសរើសពលករអន្តរជាតិ")
     assert not is_business_word("បាយ័ន")
     assert not is_business_word("bayon")
+
+
+def test_courtesy_titles_before_a_person_name():
+    assert normalise_name("Mr. Chea Sokun", legal_forms=False).tokens == ("chea", "sokun")
+    assert normalise_name("លោកស្រី ជា សុគន្ធ", legal_forms=False).tokens == ("ជា", "សុគន្ធ")

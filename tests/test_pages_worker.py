@@ -127,7 +127,8 @@ def test_change_feed_json_and_atom(registry_db):
     since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)).isoformat()
     with TestClient(make_app()) as client:
         items = client.get("/api/v1/public/changes", params={"since": since, "limit": 500}).json()
-        suspended = [i for i in items if i["event"] == "suspended" and i["number"] == "MLVT-PRA-105/2021"]
+        suspended = [i for i in items if i["event"] == "suspended" and i["number"] == "MLVT-PRA-105/2021"
+                     and i["date"] == dt.date.today().isoformat()]
         assert len(suspended) == 1 and "reason" not in suspended[0] and "actor" not in suspended[0]
         atom = client.get("/api/v1/public/changes.atom", params={"since": since, "limit": 500})
         assert atom.headers["content-type"].startswith("application/atom+xml")

@@ -124,3 +124,37 @@ def test_document_survives_the_json_boundary_of_the_isolated_reader():
 
     document = read_pdf(pdf_factory.simple(), ocr=False)
     assert document_from_json(document_to_json(document)) == document
+
+
+def test_ocr_latin_words_are_replaced_by_the_text_layer_and_khmer_digits_corrected():
+    from importers.pdf import fusion
+
+    ocr_words = [
+        Word("MLVT-PRA-2O1/2O23", (10, 10, 100, 20)),  # OCR read zeros as letters
+        Word("ស6720366", (110, 10, 160, 20)),  # OCR read a Latin N as a Khmer letter
+        Word("រយៈពេល", (170, 10, 200, 20)),
+        Word("៤៤", (205, 10, 215, 20)),
+    ]
+    layer_words = [
+        Word("MLVT-PRA-201/2023", (11, 11, 99, 19)),
+        Word("N6720366", (111, 11, 159, 19)),
+        Word("រយៈេពល", (171, 11, 199, 19)),  # damaged Khmer in the layer: OCR keeps its own
+        Word("២៤", (206, 11, 214, 19)),
+    ]
+    texts = [w.text for w in fusion.correct_ocr(ocr_words, layer_words)]
+    assert texts == ["MLVT-PRA-201/2023", "N6720366", "រយៈពេល", "២៤"]
+
+
+def test_khmer_pieces_are_joined_only_where_the_reference_has_no_real_space():
+    from importers.document import Line
+    from importers.pdf import fusion
+
+    reference_words = [
+        Word("សង្កាត់ចាក់អង្រែលើ", (0, 0, 60, 10)),
+        Word("ខណ្ឌមានជ័យ", (64, 0, 100, 10)),
+    ]
+    reference = fusion.reference_text(reference_words * 3)
+    pieces = [Word("សង្កា", (0, 0, 18, 10)), Word("ត់ចាក់អង្រែលើ", (21, 0, 60, 10)),
+              Word("ខណ្ឌ", (64, 0, 80, 10)), Word("មានជ័យ", (83, 0, 100, 10))]
+    joined = fusion.join_khmer_pieces([Line(pieces)], reference)
+    assert joined[0].text == "សង្កាត់ចាក់អង្រែលើ ខណ្ឌមានជ័យ"

@@ -87,3 +87,29 @@ def test_is_heading_tells_headings_from_list_items_and_dates():
     assert not is_heading("1. Keep the rooms clean.")
     assert not is_heading("21-Oct-1982")
     assert not is_heading("023 444 426")
+
+
+def test_section_continues_on_next_page_with_its_heading():
+    clauses = split_clauses(doc(
+        page(line("7. Accommodation", 50, 40), line("The Employer provides a room.", 50, 54)),
+        page(line("The room has clean water and electricity.", 50, 40), number=2),
+    ))
+    assert [(c.page, c.heading) for c in clauses] == [(1, "7. Accommodation"), (2, "7. Accommodation")]
+
+
+def test_wrapped_number_after_khmer_text_continues_the_clause():
+    """Regression: a wrapped `MLVT-SUB-` / `0243/2021។` was cut off as an English clause."""
+    clauses = split_clauses(doc(page(
+        line("ភ្នាក់ងារតំណាងដែលមានអាជ្ញាប័ណ្ណរងលេខ MLVT-SUB-", 50, 40),
+        line("0243/2021។", 50, 54),
+    )))
+    assert [c.text for c in clauses] == ["ភ្នាក់ងារតំណាងដែលមានអាជ្ញាប័ណ្ណរងលេខ MLVT-SUB-0243/2021។"]
+
+
+def test_caption_after_label_lines_opens_a_new_clause():
+    clauses = split_clauses(doc(page(
+        line("Country: Narnia", 50, 40),
+        line("Recruitment agency", 50, 54),
+        line("Name: Lotus Co., Ltd.", 50, 68),
+    )))
+    assert [c.text for c in clauses] == ["Country: Narnia", "Recruitment agency", "Name: Lotus Co., Ltd."]

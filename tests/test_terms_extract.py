@@ -170,3 +170,62 @@ def test_every_day_work_means_zero_rest_days():
     ), passport_key=KEY).terms
     assert terms.rest_days_per_week.value == 0
     assert terms.hours_per_week.value == Decimal(70)
+
+
+def test_parties_named_in_preamble_and_unlabelled_values():
+    terms = extract(document(
+        "This agreement is made between Lotus Workforce Co., Ltd. (the \"Agency\") and",
+        "Mekong Valley Farms Ltd. (the \"Employer\") on 2 June 2025.",
+        "",
+        "Worker: Name Test Person, Passport No. R7654321",
+        "",
+        "1. Fees",
+        "A visa fee of USD 90 shall be paid by the Worker.",
+        "The cost of the medical check-up, USD 40, will be deducted from the Worker's first wage.",
+        "The Employer shall pay the air ticket of USD 300.",
+    ), passport_key=KEY).terms
+    assert terms.agency_name.value == "Lotus Workforce Co., Ltd."
+    assert terms.employer_name.value == "Mekong Valley Farms Ltd."
+    assert terms.worker_passport_hash == passport_hash("R7654321", KEY)
+    assert sorted((f.item, f.amount) for f in terms.worker_fees) == [
+        ("medical examination", Decimal(40)), ("visa", Decimal(90))]
+
+
+def test_party_line_with_unlabelled_name():
+    terms = extract(document(
+        "Employer: Riverside Foods Co., Ltd., Address 12 Main Road, Bangkok",
+        "Agency: Lotus Workforce Co., Ltd., Licence No. MLVT-PRA-311/2016",
+    ), passport_key=KEY).terms
+    assert terms.employer_name.value == "Riverside Foods Co., Ltd."
+    assert terms.agency_name.value == "Lotus Workforce Co., Ltd."
+    assert terms.agency_licence_no.value == "MLVT-PRA-311/2016"
+
+
+def test_party_rows_words_in_parentheses_and_other_duration_words():
+    terms = extract(document(
+        ("Employer", "Riverside Foods Co., Ltd."),
+        ("Agency", "Lotus Workforce Co., Ltd."),
+        "",
+        "1. Position",
+        "The Employer engages the Worker as a poultry processing worker.",
+        "2. Period",
+        "This contract shall remain in force for three (3) years from arrival.",
+        "3. Hours",
+        "Normal working time is eight (8) hours per day and forty-eight (48) hours per week.",
+    ), passport_key=KEY).terms
+    assert terms.employer_name.value == "Riverside Foods Co., Ltd."
+    assert terms.agency_name.value == "Lotus Workforce Co., Ltd."
+    assert terms.job_title.value == "poultry processing worker"
+    assert terms.contract_months.value == 36
+    assert (terms.hours_per_day.value, terms.hours_per_week.value) == (Decimal(8), Decimal(48))
+
+
+def test_fee_table_with_a_column_per_payer():
+    fees = extract(document(
+        "6. Costs",
+        ("Item", "Paid by worker", "Paid by employer"),
+        ("Visa", "USD 80", "-"),
+        ("Air ticket", "-", "USD 310"),
+        ("Training", "USD 0", "-"),
+    ), passport_key=KEY).terms.worker_fees
+    assert [(f.item, f.amount, f.currency) for f in fees] == [("visa", Decimal(80), "USD")]

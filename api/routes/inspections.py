@@ -25,6 +25,7 @@ from registry.numbers import number_norm
 from registry.reports.charts import all_charts
 from registry.reports.exports import ExportFilters, export
 from registry.reports.summary import build_summary
+from registry.risk.model import plain_numbers
 from registry.risk.service import entity_risk, plan
 from registry.risk.weights import load_weights
 
@@ -83,13 +84,13 @@ class InspectionController(Controller):
     async def plan_json(self, province: Text100 = None, top: Annotated[int | None, QueryParameter(ge=1, le=10000)] = None,
                         kind: FromQuery[Kind | None] = None, as_of: FromQuery[dt.date | None] = None) -> list[dict[str, Any]]:
         """The ranked worklist with every score's explanation (factors, weights, flags)."""
-        return [e.as_dict() for e in await plan(as_of=as_of, province=province, top=top, kind=kind)]
+        return [plain_numbers(e.as_dict()) for e in await plan(as_of=as_of, province=province, top=top, kind=kind)]
 
     @get("/api/v1/inspections/entities/{number:str}", **INSPECTORS)
     async def entity_json(self, number: FromPath[str], as_of: FromQuery[dt.date | None] = None) -> dict[str, Any]:
         """One licence's or sub-licence's score, explanation and inspection history."""
         risk = await entity_risk(number, as_of=as_of)
-        return {**risk.as_dict(), "inspections": await inspection_history(number)}
+        return plain_numbers({**risk.as_dict(), "inspections": await inspection_history(number)})
 
     @post("/api/v1/inspections", status_code=201, **INSPECTORS)
     async def record_json(self, request: Request, data: JSONBody[InspectionRecordIn]) -> dict[str, Any]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get
+from litestar.datastructures import CacheControlHeader
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
@@ -109,3 +111,16 @@ class WorkerPages(Controller):
         url = public_base_url(request) + verification_path(kind, live["number"])
         return Response(qr_image(url, fmt), media_type=FORMATS[fmt],
                         headers={"Content-Disposition": f'inline; filename="{number_norm(number)}.{fmt}"'})
+
+
+STATIC = Path(__file__).resolve().parent.parent / "pages" / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+
+
+@get("/static/{name:str}", opt=PUBLIC, include_in_schema=False, cache_control=CacheControlHeader(max_age=3600))
+async def static_file(name: FromPath[str]) -> Response[bytes]:
+    """The pages' few static files, served by name from a fixed list (nothing else on disk is reachable)."""
+    files = {path.name: path for path in STATIC.iterdir() if path.suffix in STATIC_TYPES}
+    if name not in files:
+        raise NotFoundError(f"no static file {name[:80]!r}")
+    return Response(files[name].read_bytes(), media_type=STATIC_TYPES[files[name].suffix])

@@ -1,6 +1,8 @@
 """Small judgements several rules share: who pays in a sentence, and references cited often."""
 from __future__ import annotations
 
+import re
+
 from compliance_rules.passages import Passage
 from compliance_rules.rule import Reference
 from compliance_rules.vocabulary import affirmed, concept, negated_at
@@ -22,10 +24,16 @@ RECOMMENDATION = {
 }
 
 
+_SEGMENT = re.compile(r", | and | but | while | whereas |; ")
+
+
 def worker_pays(passage: Passage) -> bool:
     """The worker (or family) is said to pay, without a negation and without the amount being
-    zero or waived."""
-    return bool(affirmed("worker_pays", passage.norm)) and not passage.has("zero_or_waived")
+    zero or waived in the same part of the sentence ("the worker pays the visa, lodging is free")."""
+    return any(
+        affirmed("worker_pays", segment) and not concept("zero_or_waived").search(segment)
+        for segment in _SEGMENT.split(passage.norm)
+    )
 
 
 def employer_pays(passage: Passage) -> bool:

@@ -8,6 +8,7 @@ from compliance_rules.passages import Passage, absence_evidence, evidence_of, pa
 from compliance_rules.reference import fee_rule, statutory_item
 from compliance_rules.registry_facts import RegistryFacts
 from compliance_rules.rule import Example, Reference, Rule, Verdict, register
+from compliance_rules.rules import licensing
 from compliance_rules.rules.common import (
     ILO_C181_ART7, ILO_FEES_2019, ILO_INDICATORS_2012, RECOMMENDATION, charge_negated,
     employer_pays, nonzero_amount, worker_pays,
@@ -62,7 +63,10 @@ def _fee001(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
         return None
     aggravating = [
         name for name, detector in (("financed by wage deduction or loan", _fee003),
-                                    ("backed by a deposit or collateral", _fee004))
+                                    ("backed by a deposit or collateral", _fee004),
+                                    ("collected by an unlicensed agency", licensing.LIC001.detect),
+                                    ("collected through a broker not sub-licensed to the agency",
+                                     licensing.LIC004.detect))
         if detector(contract, facts) is not None
     ]
     items = ", ".join(sorted({fee.item for fee in fees})) or "a recruitment or service fee"
@@ -77,8 +81,9 @@ FEE001 = Rule(
     id="FEE001",
     title="Recruitment fee charged to the worker",
     severity="high",
-    severity_conditions=("critical when the fee is financed by a loan or wage deduction (FEE003) or backed by "
-                         "a deposit or collateral (FEE004)",),
+    severity_conditions=("critical when the fee is financed by a loan or wage deduction (FEE003), backed by "
+                         "a deposit or collateral (FEE004), or collected by an unlicensed agency (LIC001) or a "
+                         "broker not sub-licensed to it (LIC004)",),
     rationale="Workers who pay for their own recruitment start their migration in debt; fees paid to any "
               "link in the chain (agency, broker, employer's agent) are the main route into debt bondage.",
     fires_when="The worker pays (or is to pay) a recruitment, placement, service, processing or commission "
@@ -291,6 +296,11 @@ def cost_allocation_passages(contract: ContractForCheck) -> list[Passage]:
         if employer_pays(p) or worker_pays(p) or charge_negated(p, "fee_or_cost") \
                 or charge_negated(p, "recruitment_fee") or affirmed("shared_cost", p.norm):
             out.append(p)
+    out += [
+        p for p in passages(contract)
+        if p.has("worker") and p.has_any("recruiter", "recruitment_context", "fee_or_cost")
+        and charge_negated(p, "payment")
+    ]
     return out
 
 
@@ -317,6 +327,7 @@ FEE005 = Rule(
     references=(ILO_C181_ART7, ILO_FEES_2019, RECOMMENDATION["FEE"]),
     good=(
         Example("All recruitment fees and related costs are borne by the Employer."),
+        Example("The Agency and its brokers shall not collect any money from the Worker.", note="no payment"),
         Example("ថ្លៃសេវាជ្រើសរើស និងថ្លៃចំណាយពាក់ព័ន្ធទាំងអស់ ជាបន្ទុករបស់និយោជក។", "km"),
     ),
     bad=(

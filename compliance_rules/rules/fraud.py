@@ -18,7 +18,8 @@ HIGHER_IS_BETTER = {"wage_amount": True, "hours_per_day": False, "hours_per_week
 
 
 def material_terms(terms: Terms) -> dict[str, object]:
-    """The terms FRD001 compares, as plain JSON values: store this with every contract."""
+    """The terms FRD001 compares, as plain JSON values: store this with every contract
+    (`Terms.public_fields()` works too: `differences` accepts either form)."""
     out: dict[str, object] = {}
     for name in (*NUMBER_FIELDS, *TEXT_FIELDS):
         extracted = getattr(terms, name)
@@ -55,10 +56,22 @@ def differences(new: dict[str, object], old: dict[str, object]) -> dict[str, tup
             continue
         if _comparable_text(a) != _comparable_text(b):
             out[name] = (a, b)
-    fees_a, fees_b = new.get("worker_fees") or [], old.get("worker_fees") or []
-    if sorted(map(tuple, fees_a)) != sorted(map(tuple, fees_b)):
+    fees_a, fees_b = _fees(new.get("worker_fees")), _fees(old.get("worker_fees"))
+    if fees_a != fees_b:
         out["worker_fees"] = (fees_a, fees_b)
     return out
+
+
+def _fees(value: object) -> list[list[object]]:
+    """Fees as sorted [item, amount, currency] lists, from material_terms() or from
+    Terms.public_fields() dicts, so either stored form compares."""
+    out = []
+    for fee in value or []:
+        item, amount, currency = (fee.get("item"), fee.get("amount"), fee.get("currency")) \
+            if isinstance(fee, dict) else fee
+        number = _number(amount)
+        out.append([item, None if number is None else str(number.normalize()), currency])
+    return sorted(out, key=lambda fee: tuple(str(part) for part in fee))
 
 
 def _improves_only(diff: dict[str, tuple[object, object]]) -> bool:

@@ -42,10 +42,10 @@ def agency_on_contract(contract: ContractForCheck, facts: RegistryFacts) -> Agen
     elif terms.agency_name is None and terms.agency_licence_no is not None:
         licence = facts.licence(terms.agency_licence_no.value)
     channel = concept("government_channel")
-    government = bool(
-        (terms.agency_name and channel.search(normalise(terms.agency_name.value)))
-        or (licence is None and any(channel.search(p.norm) for p in passages(contract)))
-    )
+    if terms.agency_name is not None:
+        government = bool(channel.search(normalise(terms.agency_name.value)))
+    else:
+        government = licence is None and any(channel.search(p.norm) for p in passages(contract))
     return AgencyOnContract(resolution, licence, government)
 
 
@@ -95,7 +95,7 @@ def _lic001(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
     if terms.agency_name is None:
         return Verdict("The contract names no recruitment agency the registry can identify.",
                        term_evidence(terms.agency_licence_no) or [Evidence(text="No agency name or licence number found.")])
-    if agency.resolution is not None and agency.resolution.outcome == "ambiguous":
+    if agency.resolution is not None and agency.resolution.outcome != "not_found":
         return None
     explanation = agency.resolution.explanation if agency.resolution else ""
     return Verdict(f"The agency '{terms.agency_name.value}' is not in the licensing registry"
@@ -113,14 +113,22 @@ LIC001 = Rule(
               "abroad; an unlicensed recruiter answers to no inspector.",
     fires_when="The agency named is not in the registry. A look-alike name (a word added or changed) is another, "
                "unlicensed company; the name resolver decides and must not accept look-alikes.",
-    must_not_fire="Government channels that bypass agencies (e.g. the ministry's own board for Korea's EPS); "
-                  "spelling variants of a registered name (resolved by the lookup index).",
+    must_not_fire="Government channels that bypass agencies (e.g. the ministry's own board for Korea's EPS, "
+                  "named as the recruiting body, or no agency named in an EPS contract); spelling variants of a "
+                  "registered name (resolved by the lookup index); an ambiguous name (left to an officer).",
     references=(SUBDECREE_190, C181_ART3, RECOMMENDATION["LIC"]),
     good=(Example("Recruitment agency: Angkor Example Manpower Co., Ltd., licence MLVT-PRA-901/2019."),
+          Example("Sending body: Manpower Training and Overseas Sending Board, Ministry of Labour and Vocational "
+                  "Training (EPS).", terms={"agency_name": "Manpower Training and Overseas Sending Board, Ministry "
+                                                           "of Labour and Vocational Training", "agency_licence_no": None},
+                  note="government channel named as the sender"),
           Example("Recruited through the Employment Permit System (EPS) by the Ministry's overseas sending board.",
                   terms={"agency_name": None, "agency_licence_no": None}, note="government channel")),
     bad=(Example("Recruitment agency: Golden Angkor Example Manpower Co., Ltd.",
                  terms={"agency_name": "Golden Angkor Example Manpower Co., Ltd."}, note="look-alike name"),
+         Example("Agency: Golden Angkor Manpower Co., Ltd. Recruitment under the Employment Permit System.",
+                 terms={"agency_name": "Golden Angkor Manpower Co., Ltd.", "destination_country": "KR"},
+                 note="private look-alike agency mentioning EPS"),
          Example("ភ្នាក់ងារជ្រើសរើស៖ ក្រុមហ៊ុន ផ្កាយ អង្គរ ឯ.ក", "km",
                  terms={"agency_name": "ក្រុមហ៊ុន ផ្កាយ អង្គរ ឯ.ក"})),
     detect=_lic001, topics=("parties",),

@@ -12,7 +12,7 @@ from compliance_rules.rule import Example, Reference, Rule, Verdict, register
 from compliance_rules.rules.common import (
     ILO_C189, ILO_INDICATORS_2012, PRAKAS_253, RECOMMENDATION, employer_pays, worker_pays,
 )
-from compliance_rules.text import normalise
+from compliance_rules.text import KHMER_TEXT_SHARE, khmer_share, normalise
 from compliance_rules.vocabulary import concept
 from compliance_rules.wages import Schedule
 
@@ -40,7 +40,7 @@ def _topic_passages(contract: ContractForCheck, *names: str, excluding: tuple[st
 def _vague_wage(contract: ContractForCheck) -> list[Passage]:
     return [
         p for p in _topic_passages(contract, "wage", excluding=("annual_leave", "sick_leave", "overtime"))
-        if p.has("vague_wage")
+        if p.has("vague_wage") and p.has("money_amount")
     ]
 
 
@@ -166,7 +166,8 @@ def _wrk003(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
         evidence += evidence_of(unpaid)
     if problems:
         return Verdict("Working time: " + "; ".join(problems) + ".", evidence or evidence_of(unpaid))
-    if per_day is None and per_week is None:
+    if per_day is None and per_week is None and not any(
+            p.has("hours_stated") and not p.has_any("rest_day_granted", "rest_day_denied") for p in passages(contract)):
         return Verdict("Regular working hours are not stated.", absence_evidence(contract, "stating regular hours"),
                        "medium")
     return None
@@ -290,6 +291,7 @@ WRK006 = Rule(
     bad=(Example("On arrival the Worker shall surrender the passport to the Employer, who will hold it until the end "
                  "of the contract."),
          Example("With the Worker's consent, the Agency keeps the passport in safe custody.", note="with consent"),
+         Example("The Worker's passport shall remain with the Company until the contract ends."),
          Example("និយោជកនឹងរក្សាទុកលិខិតឆ្លងដែនរបស់ពលករ រហូតដល់ចប់កិច្ចសន្យា។", "km")),
     detect=_wrk006, topics=("documents",),
 )
@@ -316,6 +318,7 @@ WRK007 = Rule(
     must_not_fire="The employer pays return travel (to Phnom Penh or the border checkpoint).",
     references=(ILO_C97, ILO_C189, PRAKAS_252, RECOMMENDATION["WRK"]),
     good=(Example("At the end of the contract the Employer shall pay the Worker's air ticket back to Phnom Penh."),
+          Example("On completion of the contract the Company shall repatriate the Worker at its own expense."),
           Example("នៅពេលបញ្ចប់កិច្ចសន្យា និយោជកត្រូវចេញថ្លៃធ្វើដំណើរត្រឡប់មកកម្ពុជាវិញ។", "km")),
     bad=(Example("The Worker shall pay for his or her own ticket home at the end of the contract."),
          Example("The cost of the return flight will be deducted from the Worker's final wages."),
@@ -330,6 +333,7 @@ def _leaving_penalty(contract: ContractForCheck) -> list[Passage]:
     return [
         p for p in _topic_passages(contract, "leaving_early")
         if p.affirms("penalty") and (not p.has("mutual_notice") or p.has("money_amount"))
+        and (worker_pays(p) or not employer_pays(p))
     ]
 
 
@@ -355,6 +359,8 @@ WRK008 = Rule(
     good=(Example("Either party may end this contract by giving one month's notice; no penalty applies."),
           Example("The Worker may resign with 30 days' notice and shall not be charged any compensation.",
                   note="negation"),
+          Example("If the Employer terminates the contract early, the Employer shall pay the Worker compensation "
+                  "of one month's wages.", note="penalty on the employer"),
           Example("ភាគីណាមួយអាចបញ្ចប់កិច្ចសន្យាដោយជូនដំណឹងមុនមួយខែ ដោយគ្មានការពិន័យ។", "km")),
     bad=(Example("A Worker who resigns before the contract ends shall pay liquidated damages of USD 2,000."),
          Example("If the Worker breaks the contract, the Worker shall repay all recruitment costs to the Agency."),
@@ -396,8 +402,13 @@ WRK009 = Rule(
 
 # WRK010 ------------------------------------------------------------------------------------
 
+_KHMER_VERSION = ("កិច្ចសន្យានេះធ្វើឡើងជាភាសាខ្មែរ និងភាសាអង់គ្លេស ហើយអត្ថបទទាំងពីរមានតម្លៃស្មើគ្នា។ "
+                  "ពលករបានអាន និងយល់ច្បាស់នូវខ្លឹមសារទាំងអស់នៃកិច្ចសន្យានេះ មុនពេលចុះហត្ថលេខា។")
+
+
 def _wrk010(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
-    if contract.has_khmer_text:
+    text = "\n".join(clause.text for clause in contract.clauses)
+    if contract.has_khmer_text and khmer_share(text) >= KHMER_TEXT_SHARE:
         return None
     return Verdict("The contract has no Khmer text: the worker may not be able to read what was signed.",
                    absence_evidence(contract, "in Khmer script (U+1780-U+17FF)"))
@@ -406,11 +417,12 @@ def _wrk010(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
 WRK010 = Rule(
     id="WRK010", title="No Khmer version of the contract", severity="medium", severity_conditions=(),
     rationale="A contract the worker cannot read is not informed consent; deception is a forced-labour indicator.",
-    fires_when="No Khmer script (U+1780-U+17FF) in the read text (text layer or OCR).",
+    fires_when="No Khmer script (U+1780-U+17FF) in the read text (text layer or OCR), or so little that it is "
+               "not a Khmer version (under 5% of the letters: a riel sign, OCR noise or a Khmer letterhead).",
     must_not_fire="Khmer or bilingual text (judged on the script, not on a language claim); scanned pages are "
                   "OCR'd first, and an unread document is never judged.",
     references=(PRAKAS_253, ILO_INDICATORS_2012, RECOMMENDATION["WRK"]),
-    good=(Example("កិច្ចសន្យានេះធ្វើឡើងជាភាសាខ្មែរ និងភាសាអង់គ្លេស។", "km"),),
+    good=(Example(_KHMER_VERSION, "km"),),
     bad=(Example("This contract is made in English only."),),
     detect=_wrk010, topics=("language",),
 )
@@ -490,6 +502,7 @@ WRK012 = Rule(
           Example("Outside working hours the Worker is free to leave the dormitory and to use his or her own phone."),
           Example("ពលករមានសេរីភាពចេញចូលអន្តេវាសិកដ្ឋាន និងប្រើទូរស័ព្ទរបស់ខ្លួន។", "km")),
     bad=(Example("Workers may not leave the hostel without written approval from the supervisor."),
+         Example("During the training period the Worker must remain inside the training centre at all times."),
          Example("Mobile phones are collected by the Employer on arrival and kept until the end of the contract."),
          Example("ពលករត្រូវប្រគល់ទូរស័ព្ទដៃទៅនិយោជក ក្នុងរយៈពេលកិច្ចសន្យា។", "km")),
     detect=_wrk012, topics=("living",),
@@ -500,7 +513,10 @@ WRK012 = Rule(
 
 def _wrk013(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
     own_costs = [p for p in passages(contract) if p.has("own_medical_costs")]
-    covered = [p for p in _topic_passages(contract, "coverage") if p.has("coverage_provided") and p not in own_costs]
+    covered = [
+        p for p in _topic_passages(contract, "coverage", excluding=("wage_deduction", "sick_leave", "annual_leave"))
+        if p.has("coverage_provided") and p not in own_costs
+    ]
     injury = [p for p in covered if p.has("injury_cover")]
     if own_costs:
         return Verdict("The worker pays his or her own medical costs.", evidence_of(own_costs),
@@ -521,8 +537,10 @@ WRK013 = Rule(
     references=(C181_ART11, ILO_C189, RECOMMENDATION["WRK"]),
     good=(Example("The Employer shall register the Worker with the social security scheme and insure the Worker "
                   "against work injury at its own cost."),
+          Example("The Employer enrols the Worker with SOCSO for employment injury protection."),
           Example("និយោជកត្រូវចុះឈ្មោះពលករក្នុងប្រព័ន្ធធានារ៉ាប់រងគ្រោះថ្នាក់ការងារ។", "km")),
     bad=(Example("The Worker shall bear his or her own medical and hospital expenses."),
+         Example("Medical treatment is available at a clinic near the factory.", note="silent on who pays and covers"),
          Example("ពលករត្រូវចេញថ្លៃព្យាបាលជំងឺដោយខ្លួនឯង។", "km")),
     detect=_wrk013, topics=("insurance",),
 )

@@ -72,9 +72,9 @@ def _join_line(words: list[Word], reference: str) -> list[Word]:
 def correct_ocr(ocr_words: list[Word], layer_words: list[Word]) -> list[Word]:
     """OCR words corrected by a text layer that was rejected for its Khmer only.
 
-    Where the layer has only Latin letters, digits and punctuation under an OCR word, those
-    characters are exact (they come from the font's own mapping) and OCR's guesses are not:
-    the layer's words replace the OCR word. Where the layer has Khmer under it, OCR keeps the
+    Where the layer has only Latin letters, digits and punctuation under an OCR word that
+    looks Latin too, those characters are exact (they come from the font's own mapping) and
+    OCR's guesses are not: the layer's words replace the OCR word. Where the layer has Khmer under it, OCR keeps the
     word, but its digits are taken from the layer when both have as many (OCR confuses ២/៤).
     """
     used: set[int] = set()
@@ -90,7 +90,7 @@ def correct_ocr(ocr_words: list[Word], layer_words: list[Word]) -> list[Word]:
             continue
         under.sort(key=lambda pair: pair[1].bbox[0])
         layer_text = "".join(layer.text for _, layer in under)
-        if not _has_khmer_letters(layer_text) and not _has_khmer_letters(word.text):
+        if not _has_khmer_letters(layer_text) and _looks_latin(word.text):
             used.update(index for index, _ in under)
             corrected.extend(layer for _, layer in under)
             continue
@@ -103,6 +103,11 @@ def _centre_inside(inner: Word, outer: Word, slack: float = 1.5) -> bool:
     y = (inner.bbox[1] + inner.bbox[3]) / 2
     x0, top, x1, bottom = outer.bbox
     return x0 - slack <= x <= x1 + slack and top - slack <= y <= bottom + slack
+
+
+def _looks_latin(text: str) -> bool:
+    """No Khmer letter, or some ASCII letter or digit (OCR read a Latin word as Khmer)."""
+    return not _has_khmer_letters(text) or any(ch.isascii() and ch.isalnum() for ch in text)
 
 
 def _has_khmer_letters(text: str) -> bool:

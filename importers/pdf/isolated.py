@@ -25,6 +25,10 @@ from importers.pdf.limits import ReadLimits
 
 _FILE_SIZE_LIMIT = 1 << 30
 """Largest file the child may write (temporary PNG renders, pdftotext output)."""
+_ERROR_EXIT = 3
+"""The child rejected the document; stdout holds {"reason", "message"}."""
+_MEMORY_EXIT = 4
+"""The child ran out of its address space in Python code."""
 
 
 def read_pdf_isolated(
@@ -35,7 +39,7 @@ def read_pdf_isolated(
     password: str | None = None,
 ) -> Document:
     """`read_pdf` in a child process bounded by `limits` (memory, CPU, wall clock)."""
-    limits = limits or ReadLimits()
+    limits = limits or ReadLimits.from_env()
     header = json.dumps({"limits": asdict(limits), "ocr": ocr, "password": password})
     process = subprocess.Popen(
         [sys.executable, "-m", "importers.pdf.isolated"],
@@ -100,10 +104,6 @@ def _result(returncode: int, out: bytes, err: bytes, limits: ReadLimits) -> Docu
     raise UnreadableDocumentError(
         "crashed", f"The PDF reader failed on this document ({detail[0][:200]})."
     )
-
-
-_ERROR_EXIT = 3
-_MEMORY_EXIT = 4
 
 
 def document_to_json(document: Document) -> dict:

@@ -11,7 +11,7 @@ class ReadLimits:
     under 1 MB) while keeping one document from starving a 2-core server.
 
     Every field can be overridden by an environment variable `FAIRRECRUIT_PDF_<FIELD>` (upper
-    case), read by `ReadLimits.from_env()`.
+    case), read by `ReadLimits.from_env()`, which the readers use when given no limits.
     """
 
     max_bytes: int = 50 * 1024 * 1024

@@ -42,19 +42,21 @@ def version() -> str:
     return first[0].strip() if first else ""
 
 
-def ocr_page(pdf, index: int, sha256: str, limits: ReadLimits) -> list[Word]:
-    """Words of page `index` (0-based) of an open pypdfium2 document, cached per PDF hash."""
+def ocr_page(pdf, index: int, sha256: str, limits: ReadLimits) -> list[Word] | None:
+    """Words of page `index` (0-based) of an open pypdfium2 document, cached per PDF hash;
+    None when tesseract failed on it (the page still needs OCR)."""
     key = ocr_cache.Key(sha256, index + 1, version(), LANGUAGES, limits.ocr_dpi)
     cached = ocr_cache.load(key)
     if cached is not None:
         return cached
-    png, scale = _render_png(pdf, index, limits)
-    words = _run_tesseract(png, 1 / scale, limits)
-    ocr_cache.store(key, words)
+    png, scale = render_png(pdf, index, limits)
+    words = recognise(png, 1 / scale, limits)
+    if words is not None:
+        ocr_cache.store(key, words)
     return words
 
 
-def _render_png(pdf, index: int, limits: ReadLimits) -> tuple[bytes, float]:
+def render_png(pdf, index: int, limits: ReadLimits) -> tuple[bytes, float]:
     """PNG of the page and its pixels per point (lower than the OCR dpi for huge pages)."""
     page = pdf[index]
     try:
@@ -71,7 +73,8 @@ def _render_png(pdf, index: int, limits: ReadLimits) -> tuple[bytes, float]:
         page.close()
 
 
-def _run_tesseract(png: bytes, points_per_pixel: float, limits: ReadLimits) -> list[Word]:
+def recognise(png: bytes, points_per_pixel: float, limits: ReadLimits) -> list[Word] | None:
+    """Tesseract on one rendered page (no cache); None when tesseract failed."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     with tempfile.TemporaryDirectory(prefix="fr-ocr-") as tmp:
         image = Path(tmp) / "page.png"
@@ -89,7 +92,7 @@ def _run_tesseract(png: bytes, points_per_pixel: float, limits: ReadLimits) -> l
                 "timeout", f"OCR of a page took longer than {limits.max_seconds:g} s."
             ) from None
     if result.returncode != 0:
-        return []
+        return None
     return parse_tsv(result.stdout.decode("utf-8", "replace"), points_per_pixel)
 
 

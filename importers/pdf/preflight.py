@@ -15,7 +15,7 @@ import pypdfium2.raw as pdfium_c
 from importers.pdf.errors import UnreadableDocumentError
 from importers.pdf.limits import ReadLimits
 
-_STREAM = re.compile(rb"stream\r?\n")
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
 _CHUNK = 1 << 16
 _BOMB_FLOOR = 16 * 1024 * 1024
@@ -43,8 +43,9 @@ def check_bytes(data: bytes, limits: ReadLimits) -> None:
 
 def _check_streams(data: bytes, limits: ReadLimits) -> None:
     for match in _STREAM.finditer(data):
-        header = data[max(0, match.start() - 512) : match.start()]
-        if not _FLATE.search(header[header.rfind(b"<<") :] if b"<<" in header else header):
+        header = data[max(0, match.start() - 2048) : match.start()]
+        start = header.rfind(b" obj")  # this stream's dictionary starts after its object header
+        if not _FLATE.search(header[start:] if start >= 0 else header):
             continue
         end = data.find(b"endstream", match.end())
         if end < 0:

@@ -54,7 +54,7 @@ def read_pdf(
     encrypted, over a limit, ...). A page without trustworthy text is OCR'd when `ocr` is
     true and tesseract is installed; otherwise its number goes to `needs_ocr_pages`.
     """
-    limits = limits or ReadLimits()
+    limits = limits or ReadLimits.from_env()
     pdf = open_checked(data, limits, password)
     try:
         document = Document(hashlib.sha256(data).hexdigest(), [], producer=_producer(pdf))
@@ -67,20 +67,27 @@ def read_pdf(
             document.pages.append(_read_page(pdf, index, poppler_pages, rejected))
         untrusted = [page for page in document.pages if page.source == "none"]
         if untrusted and ocr and ocr_engine.available():
-            for page in untrusted:
-                words = ocr_engine.ocr_page(pdf, page.number - 1, document.sha256, limits)
-                fallback = rejected.get(page.number)
-                if fallback is not None:
-                    words = fusion.correct_ocr(words, fallback)
-                page.lines = layout.lines_in_reading_order(words)
-                page.source = "ocr"
-                page.quality = quality.assess(page.text).score
+            _ocr_pages(document, pdf, untrusted, rejected, limits)
         else:
             document.needs_ocr_pages = [page.number for page in untrusted]
         _add_tables(document, pdf, data, password)
         return document
     finally:
         pdf.close()
+
+
+def _ocr_pages(document, pdf, untrusted: list[Page], rejected, limits: ReadLimits) -> None:
+    for page in untrusted:
+        words = ocr_engine.ocr_page(pdf, page.number - 1, document.sha256, limits)
+        if words is None:
+            document.needs_ocr_pages.append(page.number)
+            continue
+        fallback = rejected.get(page.number)
+        if fallback is not None:
+            words = fusion.correct_ocr(words, fallback)
+        page.lines = layout.lines_in_reading_order(words)
+        page.source = "ocr"
+        page.quality = quality.assess(page.text).score
 
 
 def _read_page(

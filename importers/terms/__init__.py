@@ -17,7 +17,7 @@ from .countries import country_code, most_named_destination
 from .fees import worker_fees
 from .hours import hours
 from .job import contract_months, job_title, workplace
-from .parties import Detail, Parties, parse_parties
+from .parties import Detail, Parties, best, parse_parties
 from .pay import wage
 from .patterns import any_of, normalise
 from .script import has_khmer
@@ -71,7 +71,7 @@ def extract(document: Document, *, passport_key: bytes) -> ContractForCheck:
 
 
 def _detail(parties: Parties, party: str, field: str) -> Detail | None:
-    return parties.get(party, {}).get(field)
+    return best(parties, party, field)
 
 
 def _name(parties: Parties, party: str) -> Extracted[str] | None:

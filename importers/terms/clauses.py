@@ -14,12 +14,17 @@ from importers.document import Document, Line, union_bbox
 
 from . import layout
 from .patterns import clean_text
-from .script import Language, language_of
+from .script import khmer_share, language_of
 from .vocab import load
 
 MAX_HEADING_CHARS = 70
+PARAGRAPH_EXTRA = 0.4
+"""A gap wider than the column's usual gap between lines plus this share of a line's height
+starts a paragraph (relative to the usual gap: OCR boxes hug the glyphs, text-layer boxes do
+not)."""
 PARAGRAPH_GAP = 0.6
-"""A vertical gap wider than this share of the previous line's height starts a paragraph."""
+"""Without a usual gap (a column of one or two lines): a gap wider than this share of the
+previous line's height starts a paragraph."""
 
 _NUMBER = r"(?:[0-9០-៩]+(?:\.[0-9០-៩]+)*|[ivxlcIVXLC]+|[A-Za-z])"
 _LABEL = re.compile(r"^\s*[^\s:៖|]+(?:\s+[^\s:៖|]+){0,3}\s*[:៖]")
@@ -71,7 +76,12 @@ class _Unit:
 
     @property
     def text(self) -> str:
-        return " ".join(text for text, _ in self.lines)
+        """Lines joined with a space, except after a line-final hyphen (`MLVT-SUB-` / `0243`,
+        `Nonsan-` / `si`)."""
+        out = ""
+        for text, _ in self.lines:
+            out = out + text if out.endswith("-") or not out else f"{out} {text}"
+        return out
 
     @property
     def bottom(self) -> float:
@@ -94,21 +104,28 @@ class _Unit:
 
 
 def split_clauses(document: Document) -> list[Clause]:
+    """The document's clauses in reading order. A section continues across pages, so a clause
+    at the top of a page keeps the last heading seen in its language (a Khmer column continues
+    the Khmer section, the English column beside it the English one)."""
     out: list[Clause] = []
+    last_heading: dict[str, str] = {}
     for page in document.pages:
         for column in layout.columns(page):
-            out.extend(
-                unit.clause() for unit in _units(page.number, column)
-                if any(ch.isalnum() for ch in unit.text)
-            )
+            language = language_of(" ".join(line.text for line in column))
+            units = _units(page.number, column, last_heading.get(language))
+            for unit in units:
+                if unit.heading is not None:
+                    last_heading[language_of(unit.heading)] = unit.heading
+                    last_heading[language] = unit.heading
+            out.extend(unit.clause() for unit in units if any(ch.isalnum() for ch in unit.text))
     return out
 
 
-def _units(page: int, lines: list[Line]) -> list[_Unit]:
+def _units(page: int, lines: list[Line], heading: str | None = None) -> list[_Unit]:
     row_list = layout.rows(lines)
     tabular = layout.tabular_flags(row_list)
+    usual = _usual_gap(row_list)
     units: list[_Unit] = []
-    heading: str | None = None
     for row, is_table in zip(row_list, tabular):
         box = row.bbox
         if is_table:
@@ -121,16 +138,29 @@ def _units(page: int, lines: list[Line]) -> list[_Unit]:
             units.append(_Unit(page, [(text, box)], heading))
             continue
         current = units[-1] if units else None
-        if current is not None and _continues(current, text, box):
+        if current is not None and _continues(current, text, box, usual):
             current.lines.append((text, box))
         else:
             units.append(_Unit(page, [(text, box)], heading))
     return _drop_bare_headings(units)
 
 
-def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float]) -> bool:
+def _usual_gap(row_list: list[layout.Row]) -> float | None:
+    """Median gap between consecutive rows less than a line height apart (the spacing inside
+    paragraphs), or None with too few rows to tell."""
+    gaps = []
+    for a, b in zip(row_list, row_list[1:]):
+        gap = b.bbox[1] - a.bbox[3]
+        if -1.0 <= gap <= a.bbox[3] - a.bbox[1]:
+            gaps.append(max(gap, 0.0))
+    return sorted(gaps)[len(gaps) // 2] if len(gaps) >= 3 else None
+
+
+def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float], usual: float | None) -> bool:
     gap = box[1] - unit.bottom
-    if gap > PARAGRAPH_GAP * max(unit.height, 1.0):
+    height = max(unit.height, 1.0)
+    limit = PARAGRAPH_GAP * height if usual is None else usual + PARAGRAPH_EXTRA * height
+    if gap > limit:
         return False
     if unit.table:
         # A wrapped value cell: the next line starts under one of the row's value cells.
@@ -139,11 +169,29 @@ def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float]) -
         return False
     if starts_unit(text) or unit.text.rstrip().endswith((":", "៖")):
         return False
-    return not _language_switch(language_of(unit.text), language_of(text))
+    if _LABEL.match(unit.lines[0][0]) and _is_caption(text):
+        return False
+    return not _language_switch(unit.text, text)
 
 
-def _language_switch(before: Language, after: Language) -> bool:
-    return {before, after} == {"km", "en"}
+MAX_CAPTION_WORDS = 4
+
+
+def _is_caption(text: str) -> bool:
+    """A few words without figures or punctuation (`Recruitment agency`, `ពលករ`): after a run of
+    `Label: value` lines it opens the next group rather than continuing a value."""
+    return (
+        len(text.split()) <= MAX_CAPTION_WORDS
+        and not re.search(r"[0-9០-៩:៖,.;។]", text)
+    )
+
+
+def _language_switch(before: str, after: str) -> bool:
+    """Khmer text followed by English (or the reverse): a translation starts. A line without
+    letters (`0243/2021។`, a wrapped number) switches nothing."""
+    if khmer_share(after) is None:
+        return False
+    return {language_of(before), language_of(after)} == {"km", "en"}
 
 
 def _drop_bare_headings(units: list[_Unit]) -> list[_Unit]:

@@ -54,26 +54,41 @@ def worker_fees(clauses: list[Clause]) -> list[Fee]:
             seen.add(key)
             fees.append(Fee(item=item, amount=money.amount, currency=money.currency, source=source))
 
+    header: list[str] | None = None
     for clause in clauses:
         cells = clause.text.split(" | ")
-        if len(cells) >= 2:
-            _from_row(cells, clause, add)
-        else:
+        if len(cells) < 2:
+            header = None
             _from_prose(clause, add)
+        elif not any(find_money(cell) for cell in cells):
+            header = cells  # a header row: it may say who pays in each column
+        else:
+            _from_row(cells, header, clause, add)
     return fees
 
 
-def _from_row(cells: list[str], clause: Clause, add) -> None:
-    """`item | amount | payer` (any order after the item; the payer cell names only the worker)."""
+def _from_row(cells: list[str], header: list[str] | None, clause: Clause, add) -> None:
+    """`item | amount | payer`, or `item | amount | amount` under a header naming the payer of
+    each column (`Item | Paid by worker | Paid by employer`)."""
     item = fee_item(cells[0])
-    if item is None:
+    if item is None or _words("penalty").search(clause.text):
         return
+    source = Source(page=clause.page, text=clause.text, bbox=clause.bbox)
     rest = " ".join(cells[1:])
     money = find_money(rest)
-    payer = _words("worker").search(rest)
-    other = _words("other_payer").search(rest)
-    if money and payer and not other and not _words("penalty").search(clause.text):
-        add(item, money[0], Source(page=clause.page, text=clause.text, bbox=clause.bbox))
+    if money and _only_worker(rest):
+        add(item, money[0], source)
+        return
+    if header is None or len(header) != len(cells):
+        return
+    for title, cell in zip(header[1:], cells[1:]):
+        found = find_money(cell)
+        if found and _only_worker(title):
+            add(item, found[0], source)
+
+
+def _only_worker(text: str) -> bool:
+    return bool(_words("worker").search(text)) and not _words("other_payer").search(text)
 
 
 def _from_prose(clause: Clause, add) -> None:
@@ -92,16 +107,24 @@ def _from_prose(clause: Clause, add) -> None:
 
 
 def _worker_pays(text: str) -> bool:
-    """The worker is the one who pays: a worker word before a pay verb, no other payer between
-    them, no negation, not a penalty or a repayment of something already listed."""
+    """The worker is the one who pays: `the Worker shall pay/bear ...` (no other payer between
+    them), `... paid by the Worker`, or a cost recovered from the worker's wages; not negated,
+    not a penalty for leaving."""
+    if _words("penalty").search(text):
+        return False
     worker = _words("worker").search(text)
-    verb = _words("pay_verbs").search(text, worker.end()) if worker else None
-    if not worker or not verb:
+    if not worker:
         return False
-    between = text[worker.end(): verb.start()]
-    if _words("other_payer").search(between):
-        return False
-    clause_head = text[: verb.end() + 20]
-    if _words("negations").search(clause_head):
-        return False
-    return not _words("penalty").search(text) and not _words("recovery").search(text)
+    verb = _words("pay_verbs").search(text, worker.end())
+    if verb and not _words("other_payer").search(text[worker.end(): verb.start()]):
+        return not _words("negations").search(text[: verb.end() + 20])
+    passive = _PASSIVE.search(text)
+    if passive:
+        return not _words("negations").search(text[: passive.end()])
+    return bool(_words("recovery").search(text)) and not _words("negations").search(text)
+
+
+_PASSIVE = re.compile(
+    rf"(?:paid|borne|payable|charged|covered|met)\s+(?:by|to|from)\s+(?:the\s+)?(?:{_words('worker').pattern})",
+    re.I,
+)

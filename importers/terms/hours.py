@@ -15,7 +15,7 @@ from compliance_rules.model import Clause, Extracted
 
 from .numbers import number_words_regex, parse_number, words_to_number
 from .patterns import any_of, normalise
-from .sentences import Sentence, english_first, sentences
+from .sentences import english_first, sentences
 from .vocab import load
 
 _NUM = rf"(?P<n>\d+(?:[.,]\d+)?|{number_words_regex()})"
@@ -55,7 +55,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _without_overtime(text: str) -> str:
-    """The part of a sentence before it turns to overtime."""
+    """The part of a sentence before it turns to overtime, with figures out of their
+    parentheses (`eight (8) hours`)."""
+    text = re.sub(r"\((\d+(?:[.,]\d+)?)\)", r"\1", text)
     match = any_of(load("terms")["overtime_words"]).search(text)
     return text[: match.start()] if match else text
 

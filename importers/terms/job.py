@@ -36,7 +36,8 @@ def _clean(value: str) -> str:
 
 def _first_value(rest: str) -> str:
     match = _VALUE_END.search(rest)
-    return _clean(rest[: match.start()] if match else rest)
+    value = _clean(rest[: match.start()] if match else rest)
+    return re.sub(r"^(?:a|an|the)\s+", "", value, flags=re.I)
 
 
 def job_title(clauses: list[Clause]) -> Extracted[str] | None:
@@ -57,15 +58,23 @@ def job_title(clauses: list[Clause]) -> Extracted[str] | None:
 
 
 def workplace(clauses: list[Clause]) -> Extracted[str] | None:
-    """A town or site; a value that only names a country is no workplace (WRK011)."""
-    labelled = _labelled(load("terms")["workplace_labels"])
-    intro = any_of(load("terms")["workplace_intro"])
-    job_intro = any_of(load("terms")["job_intro"] + load("terms")["job_labels"])
+    """A town or site; a value that only names a country is no workplace (WRK011).
+
+    Found after a workplace label (`Place of work:`) or phrase (`at its workplace in`), or
+    after a plain `in`/`at`/`នៅ` in a sentence that gives the job or sits under a heading
+    about the place of work."""
+    terms = load("terms")
+    labelled = _labelled(terms["workplace_labels"])
+    intro = any_of(terms["workplace_intro"])
+    locative = re.compile(r"(?:^|\s)(?:" + any_of(terms["locatives"]).pattern + r")\s", re.I)
+    job_cue = any_of(terms["job_intro"] + terms["job_labels"])
+    place_heading = any_of(terms["workplace_labels"])
     for clause in english_first(clauses):
+        about_place = bool(clause.heading and place_heading.search(clause.heading))
         for sentence in sentences(clause):
-            candidates = [_after(labelled, sentence.text)]
-            if job_intro.search(sentence.text):
-                candidates.append(_after(intro, sentence.text))
+            candidates = [_after(labelled, sentence.text), _after(intro, sentence.text)]
+            if about_place or job_cue.search(sentence.text):
+                candidates.append(_after(locative, sentence.text))
             for found in candidates:
                 if found is None:
                     continue

@@ -66,7 +66,7 @@ def _gutter_candidates(page: Page) -> set[float]:
     return found
 
 
-def _regions_for(page: Page, ordered: list[Line], x: float) -> list[tuple[int, int]]:
+def _regions_for(ordered: list[Line], x: float) -> list[tuple[int, int]]:
     """Runs of consecutive lines (indexes into `ordered`) that no word crosses at `x` and that
     hold at least MIN_COLUMN_LINES full lines on each side: side-by-side columns."""
     words = [w for line in ordered for w in line.words]
@@ -126,7 +126,7 @@ def columns(page: Page) -> list[list[Line]]:
         return []
     best: tuple[int, float, list[tuple[int, int]]] | None = None
     for x in sorted(_gutter_candidates(page)):
-        regions = _regions_for(page, ordered, x)
+        regions = _regions_for(ordered, x)
         covered = sum(end - start for start, end in regions)
         if regions and (best is None or covered > best[0]):
             best = (covered, x, regions)

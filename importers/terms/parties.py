@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from compliance_rules.model import Clause, Source
 
 from .patterns import any_of, word_regex
+from .script import has_khmer
 from .values import is_vague, strip_label_punctuation
 from .vocab import load
 
@@ -28,7 +29,26 @@ class Detail:
     source: Source
 
 
-Parties = dict[str, dict[str, Detail]]
+Parties = dict[str, dict[str, list[Detail]]]
+"""party -> field -> every value given for it, in document order (a bilingual contract gives
+its parties twice)."""
+
+
+def best(parties: Parties, party: str, field: str) -> Detail | None:
+    """The value to report when a bilingual contract gives several: the first written without
+    Khmer script, else the first with Latin letters in it (labels want the English name and
+    the number as printed in the English text where there is one), else the first."""
+    details = [d for d in parties.get(party, {}).get(field, [])]
+    if not details:
+        return None
+
+    def rank(detail: Detail) -> int:
+        value = detail.value or ""
+        if not has_khmer(value):
+            return 0
+        return 1 if any(ch.isascii() and ch.isalpha() for ch in value) else 2
+
+    return min(details, key=rank)
 
 
 def _party_patterns() -> dict[str, re.Pattern[str]]:
@@ -59,6 +79,14 @@ def leading_labels(text: str) -> tuple[list[str], str]:
 
 
 _LABELS = _label_pattern()
+_SEGMENT_BREAK = re.compile(
+    r"\s*;\s*|,\s+(?=(?:" + "|".join(
+        word_regex(w) for field, words in load("parties")["fields"].items() if field != "name"
+        for w in sorted(words, key=len, reverse=True)
+    ) + r")\s*[:៖]?\s)",
+    re.I,
+)
+"""Details are separated by `;`, or by a comma before the next label (`..., Licence No. X`)."""
 _PARTIES = _party_patterns()
 _SIGNATURE = any_of(load("parties")["signature_cues"])
 
@@ -97,16 +125,45 @@ def parse_parties(clauses: list[Clause]) -> Parties:
         if offset < 0 or (party is None and _is_short_caption(cells)):
             current = None
             continue
+        unlabelled_is_name = False
         if party is not None and (first_rest.strip() == "" or re.match(r"^\s*[:៖]", first_rest)):
             current, opened_under = party, clause.heading
-            cells = ([strip_label_punctuation(first_rest)] if first_rest.strip(" :៖") else []) + cells[1:]
+            inline = bool(first_rest.strip(" :៖"))
+            cells = ([strip_label_punctuation(first_rest)] if inline else []) + cells[1:]
+            unlabelled_is_name = bool(cells)  # `Employer: X` or a row `Employer | X`
         elif party is not None and len(clause.text.split()) <= MAX_PARTY_LINE_WORDS and len(cells) == 1:
             current, opened_under = party, clause.heading
             continue
         if current is None or not cells:
             continue
-        _read_details(current, cells, clause, parties)
+        _read_details(current, cells, clause, parties, unlabelled_is_name)
+    _named_in_preamble(clauses, parties)
+    _broker_in_prose(clauses, parties)
     return parties
+
+
+_ROLE_IN_PARENTHESES = re.compile(r"(?P<name>[^\s(),;:][^();:]{2,90}?)\s*\((?P<role>[^()]{1,60})\)")
+_ROLE_INTRO = re.compile(
+    r"^\s*(?:hereinafter\s+)?(?:(?:referred\s+to|called|known)\s+as\s+)?[\"'“‘]?(?:the\s+)?", re.I
+)
+"""A defining parenthesis is only the role (`the "Agency"`, `hereinafter called the Employer`);
+`Service fee (Agency)` or `(household employer)` do not name a party."""
+_LEADING_LINK = re.compile(r"^(?:.*\b(?:between|and|with|by)\s+|.*(?:រវាង|និង)\s*)", re.I)
+
+
+def _named_in_preamble(clauses: list[Clause], parties: Parties) -> None:
+    """`between Lotus Co., Ltd. (the "Agency") and Orchid Sdn. Bhd. (the "Employer")`: a name
+    followed by its role in parentheses, for parties the parties section did not name."""
+    for clause in clauses:
+        for match in _ROLE_IN_PARENTHESES.finditer(clause.text):
+            role = _ROLE_INTRO.sub("", match["role"]).strip(" \"'“”‘’")
+            named = [p for p, pattern in _PARTIES.items() if pattern.fullmatch(role)]
+            if len(named) != 1 or parties.get(named[0], {}).get("name"):
+                continue
+            name = _LEADING_LINK.sub("", match["name"]).strip(" ,\"'“”")
+            if name and any(ch.isupper() or not ch.isascii() for ch in name[:1]):
+                source = Source(page=clause.page, text=match.group(0), bbox=clause.bbox)
+                parties.setdefault(named[0], {})["name"] = [Detail(name, source)]
 
 
 def _is_short_caption(cells: list[str]) -> bool:
@@ -115,10 +172,15 @@ def _is_short_caption(cells: list[str]) -> bool:
     return len(text.split()) <= MAX_PARTY_LINE_WORDS and not leading_labels(text)[0] and len(cells) == 1
 
 
-def _read_details(party: str, cells: list[str], clause: Clause, parties: Parties) -> None:
+def _read_details(party: str, cells: list[str], clause: Clause, parties: Parties,
+                  unlabelled_is_name: bool = False) -> None:
+    """`label value` pairs of one party. Right after `Employer:` an unlabelled value is the
+    party's name (`Employer: Siam Foods Co., Ltd.; Address ...`)."""
     segments: list[str] = []
     for cell in cells:
-        segments.extend(part for part in re.split(r"\s*;\s*", cell) if part.strip())
+        segments.extend(part for part in _SEGMENT_BREAK.split(cell) if part and part.strip())
+    if unlabelled_is_name and segments and not leading_labels(segments[0])[0]:
+        segments[0] = f"{load('parties')['fields']['name'][0]} {segments[0]}"
     i = 0
     while i < len(segments):
         labels, rest = leading_labels(segments[i])
@@ -131,9 +193,44 @@ def _read_details(party: str, cells: list[str], clause: Clause, parties: Parties
         i += 1
         if not labels or not value:
             continue
-        details = parties.setdefault(party, {})
-        field = labels[0]
-        if field in details:
-            continue
         source = Source(page=clause.page, text=quoted.strip(), bbox=clause.bbox)
-        details[field] = Detail(None if is_vague(value) else value, source)
+        details = parties.setdefault(party, {}).setdefault(labels[0], [])
+        details.append(Detail(None if is_vague(value) else value, source))
+
+
+_TITLES = any_of(load("parties")["titles"])
+_NAME_WORDS = r"(?:[A-Z][A-Za-z'\-]+\s){0,3}[A-Z][A-Za-z'\-]+"
+
+
+def _broker_in_prose(clauses: list[Clause], parties: Parties) -> None:
+    """A broker named in a sentence (`introduced by Ms. Sok Dara, a broker sub-licensed by the
+    Agency (sub-licence No. ...)`), when the parties section names none: the name right before
+    the broker word, without its title, and the sub-licence number labelled in that sentence."""
+    broker = _PARTIES["broker"]
+    found: dict[str, list[Detail]] = {}
+    for clause in clauses:
+        for match in broker.finditer(clause.text):
+            before = clause.text[: match.start()]
+            name = re.search(rf"({_NAME_WORDS}),?\s+(?:(?:a|an|the|our)\s+)?$", before)
+            if name is None:
+                continue
+            value = _TITLES.sub("", name.group(1)).strip()
+            source = Source(page=clause.page, text=clause.text, bbox=clause.bbox)
+            found.setdefault("name", []).append(Detail(value, source))
+            for number in _sub_licences(clause.text[match.end():]):
+                found.setdefault("sub_licence_no", []).append(Detail(number, source))
+    details = parties.setdefault("broker", {})
+    for field, values in found.items():
+        if not details.get(field):
+            details[field] = values
+
+
+def _sub_licences(text: str) -> list[str]:
+    label = any_of(load("parties")["fields"]["sub_licence_no"])
+    out = []
+    for match in label.finditer(text):
+        value = strip_label_punctuation(text[match.end():])
+        value = re.split(r"[)\];,]|\.\s|\.$|។", value, maxsplit=1)[0].strip()
+        if any(ch.isdigit() for ch in value):
+            out.append(value)
+    return out

@@ -2,7 +2,8 @@
 
 Text layers of Khmer PDFs insert stray spaces inside words (`ដុល្លា រ` for `ដុល្លារ`); Latin
 words vary in case, spacing and hyphenation. A vocabulary word therefore matches with an
-optional space between Khmer characters and any run of spaces or hyphens between Latin words.
+optional space between Khmer characters (and without the Khmer vowel signs OCR tends to drop),
+and with any run of spaces or hyphens between Latin words.
 (Zero-width separators are removed from clause text before any matching: see `clean_text`.)
 """
 from __future__ import annotations
@@ -40,8 +41,21 @@ def clean_text(text: str) -> str:
     return text.translate(_INVISIBLE)
 
 
+def _is_khmer_mark(ch: str) -> bool:
+    """Dependent vowels and signs: OCR and broken text layers drop them (`ក្នង` for `ក្នុង`),
+    so a vocabulary word still matches without them."""
+    return "\u17b6" <= ch <= "\u17d1" or ch == "\u17d3" or ch == "\u17dd"
+
+
+MIN_BASE_FOR_OPTIONAL_MARKS = 4
+"""Only words of four or more base characters lose their vowel signs: `កាត់` without them is
+`កត`, which occurs inside unrelated words."""
+
+
 def word_regex(word: str) -> str:
     word = normalise(word)
+    base = sum(1 for ch in word if is_khmer_char(ch) and not _is_khmer_mark(ch))
+    marks_optional = base >= MIN_BASE_FOR_OPTIONAL_MARKS
     out: list[str] = []
     for i, ch in enumerate(word):
         if ch.isspace() or ch == "-":
@@ -49,7 +63,7 @@ def word_regex(word: str) -> str:
                 continue
             out.append(_LATIN_BREAK)
             continue
-        out.append(re.escape(ch))
+        out.append(re.escape(ch) + ("?" if marks_optional and _is_khmer_mark(ch) else ""))
         nxt = word[i + 1] if i + 1 < len(word) else ""
         if is_khmer_char(ch) and nxt and is_khmer_char(nxt):
             out.append(_KHMER_BREAK)

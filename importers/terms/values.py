@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .patterns import any_of
-from .script import has_khmer, is_khmer_char
+from .script import has_khmer
 from .vocab import load
 
 _SEPARATORS = re.compile(r"\s*(?:;|\s[·•|]\s|\s\|\s?|\s{3,})\s*")
@@ -35,11 +35,6 @@ def prefer_english(value: str) -> str:
     if not runs:
         return value.strip()
     return max(runs, key=len).strip()
-
-
-def khmer_only(value: str) -> str:
-    """The Khmer part of a bilingual value (used when the document is Khmer-only)."""
-    return "".join(ch if is_khmer_char(ch) or ch.isspace() else " " for ch in value).strip()
 
 
 def is_vague(value: str) -> bool:

@@ -2,30 +2,38 @@
 
 Why trigrams and then WRatio: an exhaustive rapidfuzz scan costs about a second per query at
 national scale. Character trigrams find the few hundred distinct names that share the most
-trigrams with the query in well under a millisecond (numpy over posting lists), and WRatio
-ranks only those. Names are indexed once per distinct normalised key (a million brokers
-share far fewer distinct names), each key pointing at the records that carry it.
+trigrams with the query (numpy over posting lists), and WRatio ranks only those. Names are
+indexed once per distinct normalised key (a million brokers share far fewer distinct names),
+each key pointing at the records that carry it; both maps are packed numpy arrays, so the
+build is a few vectorised sorts and the memory a few bytes per name.
 
-Incremental: keys added after the build go to a small overlay (dict of posting lists) that is
-searched together with the packed base; removing a record only detaches it from its key.
+Only the query's rarer trigrams are counted (up to a budget of posting entries): the common
+ones ("man", "ow ") are in a third of all names and tell nothing apart, while a misspelling
+only removes the trigrams it touches. Incremental: keys and owners added after the build go
+to small overlays searched together with the packed base; removing a record only detaches
+it from its key.
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from registry.lookup.normalise import LicenceNumber, name_key
+from registry.lookup.normalise import SERIES_KIND, LicenceNumber, name_key
 from registry.numbers import number_norm
 from registry.queries import AgencyRow, BrokerRow, LicenceRow, RegistrySnapshot, SubLicenceRow
 
 KINDS = ("agency", "broker")
 _SEP = 0  # code point that separates keys in the packed text; never inside a key
 _BITS = 21  # bits per code point in a trigram code (all of Unicode)
+POSTINGS_BUDGET = 10_000
+"""Posting entries counted per query, rarest trigrams first (at least MIN_GRAMS trigrams)."""
+MIN_GRAMS = 4
+POOL = 200
+"""Keys reranked by WRatio per query."""
 
 
 def _codes(points: np.ndarray) -> np.ndarray:
@@ -43,6 +51,14 @@ def query_grams(key: str) -> np.ndarray:
     return np.unique(_codes(_points(f" {key} ")))
 
 
+def _csr(groups: np.ndarray, values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Values grouped by group id (stable): starts[g]:starts[g + 1] slices group g."""
+    order = np.argsort(groups, kind="stable")
+    starts = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=count), out=starts[1:])
+    return starts, values[order]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     key: str
@@ -55,57 +71,64 @@ class Hit:
 class NameIndex:
     """Distinct name keys -> owning record ids, searchable by trigram prefilter + WRatio."""
 
-    def __init__(self, keys: list[str], owners: list[list[int]]) -> None:
+    def __init__(self, keys: list[str], key_of_owner: np.ndarray, owner_ids: np.ndarray) -> None:
         self.keys = keys
-        self.owners = owners
         self.key_ids = {key: i for i, key in enumerate(keys)}
         self.vocabulary: set[str] = {word for key in keys for word in key.split()}
         """Every word of every indexed name: a typed word found here is never a typo of another."""
+        self._owner_starts, self._owner_ids = _csr(key_of_owner, owner_ids, len(keys))
+        self._added: dict[int, list[int]] = defaultdict(list)
+        self._removed: dict[int, set[int]] = defaultdict(set)
         self._pack()
         self._overlay: dict[int, list[int]] = defaultdict(list)
         self._counter = np.zeros(len(keys) + 1024, dtype=np.int32)
 
     @classmethod
-    def build(cls, pairs: Iterable[tuple[str, int]]) -> NameIndex:
-        """From (key, record id) pairs; empty keys are skipped."""
-        key_ids: dict[str, int] = {}
-        owners: list[list[int]] = []
-        for key, owner in pairs:
-            if not key:
-                continue
-            i = key_ids.get(key)
-            if i is None:
-                key_ids[key] = i = len(owners)
-                owners.append([])
-            owners[i].append(owner)
-        return cls(list(key_ids), owners)
+    def build(cls, keys: Sequence[str], owners: Sequence[int]) -> NameIndex:
+        """From parallel sequences: the key of each (record, name) and the record's id."""
+        ids: dict[str, int] = {}
+        key_of = np.fromiter((ids.setdefault(k, len(ids)) if k else -1 for k in keys), dtype=np.int64, count=len(keys))
+        owner_ids = np.asarray(owners, dtype=np.int64)
+        live = key_of >= 0
+        return cls(list(ids), key_of[live], owner_ids[live])
 
     def _pack(self) -> None:
         """Posting lists for all keys at once: one numpy pass over the concatenated keys."""
-        if not self.keys:
+        padded = [f" {key} " for key in self.keys]
+        if not padded:
             self._grams = np.empty(0, dtype=np.int64)
             self._starts = np.zeros(1, dtype=np.int64)
             self._postings = np.empty(0, dtype=np.int32)
             self._sizes = np.empty(0, dtype=np.int32)
             return
-        padded = [f" {key} " for key in self.keys]
         points = _points(chr(_SEP).join(padded))
         lengths = np.fromiter((len(p) + 1 for p in padded), dtype=np.int64, count=len(padded))
-        key_of = np.repeat(np.arange(len(padded), dtype=np.int32), lengths)[: len(points)]
+        key_of = np.repeat(np.arange(len(padded), dtype=np.int32), lengths)[: len(points) - 2]
         codes = _codes(points)
         valid = (points[:-2] != _SEP) & (points[1:-1] != _SEP) & (points[2:] != _SEP)
-        codes, key_of = codes[valid], key_of[:-2][valid]
-        order = np.lexsort((key_of, codes))
+        codes, key_of = codes[valid], key_of[valid]
+        order = np.argsort(codes, kind="stable")  # keys stay in ascending order within a trigram
         codes, key_of = codes[order], key_of[order]
-        distinct = np.ones(len(codes), dtype=bool)
-        distinct[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
-        codes, key_of = codes[distinct], key_of[distinct]
-        self._grams, first = np.unique(codes, return_index=True)
+        fresh = np.ones(len(codes), dtype=bool)
+        fresh[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
+        codes, key_of = codes[fresh], key_of[fresh]
+        first = np.flatnonzero(np.concatenate(([True], codes[1:] != codes[:-1])))
+        self._grams = codes[first]
         self._starts = np.append(first, len(codes)).astype(np.int64)
-        self._postings = key_of.astype(np.int32)
+        self._postings = key_of
         self._sizes = np.bincount(key_of, minlength=len(self.keys)).astype(np.int32)
 
-    # --- updates -------------------------------------------------------------------------
+    @property
+    def nbytes(self) -> int:
+        arrays = (self._grams, self._starts, self._postings, self._sizes, self._owner_starts, self._owner_ids)
+        return sum(a.nbytes for a in arrays)
+
+    # --- owners --------------------------------------------------------------------------
+
+    def owners(self, i: int) -> tuple[int, ...]:
+        held = self._owner_ids[self._owner_starts[i]:self._owner_starts[i + 1]].tolist() if i < len(self._owner_starts) - 1 else []
+        removed = self._removed.get(i, ())
+        return tuple(o for o in held if o not in removed) + tuple(self._added.get(i, ()))
 
     def add(self, key: str, owner: int) -> None:
         if not key:
@@ -114,36 +137,45 @@ class NameIndex:
         if i is None:
             i = self.key_ids[key] = len(self.keys)
             self.keys.append(key)
-            self.owners.append([])
             self.vocabulary.update(key.split())
             for code in query_grams(key).tolist():
                 self._overlay[code].append(i)
             if len(self.keys) >= len(self._counter):
                 self._counter = np.zeros(2 * len(self.keys), dtype=np.int32)
-        if owner not in self.owners[i]:
-            self.owners[i].append(owner)
+        if owner in self._removed.get(i, ()):
+            self._removed[i].discard(owner)
+        elif owner not in self.owners(i):
+            self._added[i].append(owner)
 
     def remove(self, key: str, owner: int) -> None:
         i = self.key_ids.get(key)
-        if i is not None and owner in self.owners[i]:
-            self.owners[i].remove(owner)
+        if i is None:
+            return
+        if owner in self._added.get(i, ()):
+            self._added[i].remove(owner)
+        else:
+            self._removed[i].add(owner)
 
     # --- search --------------------------------------------------------------------------
 
-    def candidates(self, key: str, *, pool: int = 200) -> np.ndarray:
-        """Ids of the `pool` keys most similar to `key` by shared trigrams (Dice coefficient).
+    def candidates(self, key: str, *, pool: int = POOL) -> np.ndarray:
+        """Ids of about `pool` keys sharing the most of the query's rarer trigrams.
 
-        Counting runs over the posting lists of the query's trigrams; only keys in the top
-        count levels are ranked by Dice, which prefers keys of the query's own length.
+        Ties on the shared count are broken by closeness in trigram count, so a key of the
+        query's own length comes before longer names that merely contain the same words.
         """
         grams = query_grams(key)
         if not len(grams) or not self.keys:
             return np.empty(0, dtype=np.int32)
-        lists = []
+        lists: list[np.ndarray] = []
         if len(self._grams):
             at = np.minimum(np.searchsorted(self._grams, grams), len(self._grams) - 1)
             found = at[self._grams[at] == grams]
-            lists = [self._postings[self._starts[j]:self._starts[j + 1]] for j in found.tolist()]
+            sizes = self._starts[found + 1] - self._starts[found]
+            order = np.argsort(sizes, kind="stable")
+            within = np.cumsum(sizes[order]) <= POSTINGS_BUDGET
+            within[:MIN_GRAMS] = True
+            lists = [self._postings[self._starts[j]:self._starts[j + 1]] for j in found[order][within].tolist()]
         if self._overlay:
             lists += [np.asarray(self._overlay[c], dtype=np.int32) for c in grams.tolist() if c in self._overlay]
         if not lists:
@@ -157,56 +189,74 @@ class NameIndex:
         cumulative = np.cumsum(per_count[::-1])
         threshold = max(len(per_count) - 1 - int(np.searchsorted(cumulative, pool)), 1)
         chosen = np.unique(ids[counts >= threshold])
-        shared = counter[chosen]
+        shared = counter[chosen].astype(np.int64)
         counter[ids] = 0
         if len(chosen) <= pool:
             return chosen
-        dice = shared / (len(grams) + self._sizes_of(chosen))
-        return chosen[np.argpartition(-dice, pool)[:pool]]
+        rank = shared * 1000 - np.minimum(np.abs(self._sizes_of(chosen) - len(grams)), 999)
+        return chosen[np.argpartition(-rank, pool)[:pool]]
 
     def _sizes_of(self, ids: np.ndarray) -> np.ndarray:
         """Trigram counts of keys (computed for overlay keys, which the packed sizes do not cover)."""
         base = len(self._sizes)
-        if not len(ids) or ids.max() < base:
-            return self._sizes[ids]
+        if ids.max() < base:
+            return self._sizes[ids].astype(np.int64)
         return np.array([self._sizes[i] if i < base else len(query_grams(self.keys[i])) for i in ids.tolist()])
 
-    def search(self, key: str, *, limit: int = 10, pool: int = 200) -> list[Hit]:
+    def search(self, key: str, *, limit: int = 10, pool: int = POOL) -> list[Hit]:
         """Best keys by WRatio among the trigram candidates; keys without records are skipped."""
-        ids = [i for i in self.candidates(key, pool=pool).tolist() if self.owners[i]]
+        ids = self.candidates(key, pool=pool).tolist()
+        if self._removed:
+            ids = [i for i in ids if self.owners(i)]
         if not ids:
             return []
-        choices = [self.keys[i] for i in ids]
-        best = process.extract(key, choices, scorer=fuzz.WRatio, processor=None, limit=limit)
-        return [Hit(choice, score, tuple(self.owners[ids[at]])) for choice, score, at in best]
+        best = process.extract(key, [self.keys[i] for i in ids], scorer=fuzz.WRatio, processor=None, limit=limit)
+        return [Hit(choice, score, self.owners(ids[at])) for choice, score, at in best]
 
     def exhaustive(self, key: str) -> Hit | None:
         """The WRatio best over every key: the baseline the prefilter is measured against."""
-        live = [i for i, owners in enumerate(self.owners) if owners]
+        live = [i for i in range(len(self.keys)) if self.owners(i)] if self._removed else range(len(self.keys))
         best = process.extractOne(key, [self.keys[i] for i in live], scorer=fuzz.WRatio, processor=None)
-        return None if best is None else Hit(best[0], best[1], tuple(self.owners[live[best[2]]]))
+        return None if best is None else Hit(best[0], best[1], self.owners(live[best[2]]))
 
 
-def _memo_keys(make, row, names: tuple[str, str], cache: dict) -> tuple[str, str]:
-    """Keys of a row, computed once per distinct pair of names (many brokers share a name)."""
-    keys = cache.get(names)
-    if keys is None:
-        keys = cache[names] = make(row)
-    return keys
+class NumberIndex:
+    """Stored normal-form numbers ("MLVTPRA0182011") -> record, probed with a parsed query.
 
+    A query "pra 18/2011" gives series, serial and year but not the stored padding or issuer
+    prefix, so the few prefixes seen in the registry are tried with each zero-padding width:
+    a handful of dict probes instead of parsing a million stored numbers at build time.
+    """
 
-def _number_code(kind: str, serial: int, year: int) -> int:
-    return (KINDS.index(kind) << 40) | (year << 24) | serial
+    def __init__(self) -> None:
+        self._records: dict[str, int] = {}
+        self._prefixes: set[str] = set()
 
+    def add(self, norm: str, record: int) -> None:
+        self._records[norm] = record
+        self._prefixes.add(norm.rstrip("0123456789"))
 
-_STORED = re.compile(r"([A-Z]*)([0-9]+)((?:19|20)[0-9]{2})")
+    def remove(self, norm: str) -> None:
+        self._records.pop(norm, None)
 
+    def bulk(self, norms: Sequence[str], records: Sequence[int]) -> None:
+        self._records.update(zip(norms, records))
+        self._prefixes.update({n.rstrip("0123456789") for n in norms})
 
-def _stored_code(kind: str, norm: str) -> int | None:
-    """Code of a stored normal-form number ("MLVTPRA0182011": serial 18, year 2011); the year is
-    always the last four digits, so no separators are needed to split serial from year."""
-    match = _STORED.fullmatch(norm)
-    return _number_code(kind, int(match.group(2)), int(match.group(3))) if match else None
+    def find(self, parsed: LicenceNumber) -> list[int]:
+        found: list[int] = []
+        for prefix in self._prefixes:
+            series = next((s for s in SERIES_KIND if prefix.endswith(s)), None)
+            if parsed.kind is not None and (series is None or SERIES_KIND[series] != parsed.kind):
+                continue
+            for width in range(len(str(parsed.serial)), 7):
+                record = self._records.get(f"{prefix}{parsed.serial:0{width}d}{parsed.year}")
+                if record is not None and record not in found:
+                    found.append(record)
+        exact = self._records.get(number_norm(parsed.printed))
+        if exact is not None and exact not in found:
+            found.append(exact)
+        return found
 
 
 class RegistryIndex:
@@ -216,17 +266,10 @@ class RegistryIndex:
     records are sub-licence ids. `snapshot` stays the source of everything else.
     """
 
-    def __init__(self, snapshot: RegistrySnapshot, names: dict[str, NameIndex]) -> None:
+    def __init__(self, snapshot: RegistrySnapshot, names: dict[str, NameIndex], numbers: dict[str, NumberIndex]) -> None:
         self.snapshot = snapshot
         self.names = names
-        self._numbers: dict[int, int | list[int]] = {}
-        """Number code -> record id (a list in the rare case two printings share a code)."""
-        self._unparsed: dict[str, tuple[str, int]] = {}
-        """Normal form -> (kind, record) for numbers in no known format."""
-        for row in snapshot.licences.values():
-            self._add_number("agency", row.id, row.number_norm or number_norm(row.number))
-        for row in snapshot.sub_licences.values():
-            self._add_number("broker", row.id, row.number_norm or number_norm(row.number))
+        self.numbers = numbers
 
     @staticmethod
     def agency_keys(agency: AgencyRow) -> tuple[str, str]:
@@ -238,60 +281,22 @@ class RegistryIndex:
 
     @classmethod
     def build(cls, snapshot: RegistrySnapshot) -> RegistryIndex:
-        agency_keys = {i: _memo_keys(cls.agency_keys, a, (a.name_en, a.name_km), cache) for cache in [{}]
-                       for i, a in snapshot.agencies.items()}
-        broker_keys = {i: _memo_keys(cls.broker_keys, b, (b.name_en, b.name_km), cache) for cache in [{}]
-                       for i, b in snapshot.brokers.items()}
+        agency_keys = _keys_by_row(snapshot.agencies, cls.agency_keys)
+        broker_keys = _keys_by_row(snapshot.brokers, cls.broker_keys)
+        licences = list(snapshot.licences.values())
+        subs = list(snapshot.sub_licences.values())
         names = {
-            "agency": NameIndex.build(
-                (key, row.id) for row in snapshot.licences.values() for key in agency_keys[row.agency_id]
-            ),
-            "broker": NameIndex.build(
-                (key, row.id) for row in snapshot.sub_licences.values() for key in broker_keys[row.broker_id]
-            ),
+            "agency": _name_index(licences, [agency_keys[row.agency_id] for row in licences]),
+            "broker": _name_index(subs, [broker_keys[row.broker_id] for row in subs]),
         }
-        return cls(snapshot, names)
-
-    # --- numbers -------------------------------------------------------------------------
-
-    def _add_number(self, kind: str, record: int, norm: str) -> None:
-        code = _stored_code(kind, norm)
-        if code is None:
-            self._unparsed[norm] = (kind, record)
-            return
-        held = self._numbers.get(code)
-        if held is None:
-            self._numbers[code] = record
-        elif isinstance(held, list):
-            held.append(record)
-        elif held != record:
-            self._numbers[code] = [held, record]
-
-    def _remove_number(self, kind: str, record: int, norm: str) -> None:
-        code = _stored_code(kind, norm)
-        if code is None:
-            self._unparsed.pop(norm, None)
-            return
-        held = self._numbers.get(code)
-        if held == record:
-            del self._numbers[code]
-        elif isinstance(held, list) and record in held:
-            held.remove(record)
+        numbers = {"agency": NumberIndex(), "broker": NumberIndex()}
+        numbers["agency"].bulk([r.number_norm or number_norm(r.number) for r in licences], [r.id for r in licences])
+        numbers["broker"].bulk([r.number_norm or number_norm(r.number) for r in subs], [r.id for r in subs])
+        return cls(snapshot, names, numbers)
 
     def by_number(self, parsed: LicenceNumber, kind: str | None = None) -> list[tuple[str, int]]:
         """Records whose number has this series, serial and year (any series when none was printed)."""
-        found: list[tuple[str, int]] = []
-        for k in KINDS:
-            if (parsed.kind or k) != k or (kind or k) != k:
-                continue
-            held = self._numbers.get(_number_code(k, parsed.serial, parsed.year))
-            found += [(k, r) for r in (held if isinstance(held, list) else [] if held is None else [held])]
-        exact = self._unparsed.get(number_norm(parsed.printed))
-        if exact is not None and (kind or exact[0]) == exact[0]:
-            found.append(exact)
-        return found
-
-    # --- names ---------------------------------------------------------------------------
+        return [(k, r) for k in KINDS if (kind or k) == k for r in self.numbers[k].find(parsed)]
 
     def search(self, kind: str, key: str, *, limit: int = 10) -> list[Hit]:
         return self.names[kind].search(key, limit=limit)
@@ -301,18 +306,37 @@ class RegistryIndex:
     def put_licence(self, row: LicenceRow, old: LicenceRow | None = None, old_agency: AgencyRow | None = None) -> None:
         """Add or replace one licence; `old`/`old_agency` are what the index held before."""
         if old is not None:
-            self._remove_number("agency", old.id, old.number_norm or number_norm(old.number))
+            self.numbers["agency"].remove(old.number_norm or number_norm(old.number))
             for key in self.agency_keys(old_agency or self.snapshot.agencies[old.agency_id]):
                 self.names["agency"].remove(key, old.id)
-        self._add_number("agency", row.id, row.number_norm or number_norm(row.number))
+        self.numbers["agency"].add(row.number_norm or number_norm(row.number), row.id)
         for key in self.agency_keys(self.snapshot.agencies[row.agency_id]):
             self.names["agency"].add(key, row.id)
 
     def put_sub_licence(self, row: SubLicenceRow, old: SubLicenceRow | None = None, old_broker: BrokerRow | None = None) -> None:
         if old is not None:
-            self._remove_number("broker", old.id, old.number_norm or number_norm(old.number))
+            self.numbers["broker"].remove(old.number_norm or number_norm(old.number))
             for key in self.broker_keys(old_broker or self.snapshot.brokers[old.broker_id]):
                 self.names["broker"].remove(key, old.id)
-        self._add_number("broker", row.id, row.number_norm or number_norm(row.number))
+        self.numbers["broker"].add(row.number_norm or number_norm(row.number), row.id)
         for key in self.broker_keys(self.snapshot.brokers[row.broker_id]):
             self.names["broker"].add(key, row.id)
+
+
+def _keys_by_row(rows: dict, make) -> dict[int, tuple[str, str]]:
+    """Keys of every row, computed once per distinct pair of names (many brokers share a name)."""
+    cache: dict[tuple[str, str], tuple[str, str]] = {}
+    out = {}
+    for i, row in rows.items():
+        names = (row.name_en, row.name_km)
+        keys = cache.get(names)
+        if keys is None:
+            keys = cache[names] = make(row)
+        out[i] = keys
+    return out
+
+
+def _name_index(records: list, keys: list[tuple[str, str]]) -> NameIndex:
+    """Each record under its Latin and its Khmer key."""
+    ids = [r.id for r in records]
+    return NameIndex.build([k[0] for k in keys] + [k[1] for k in keys], ids + ids)

@@ -37,7 +37,8 @@ Outcome = Literal["match", "not_found", "ambiguous"]
 HITS_PER_KIND = 8
 MIN_INDEX_SCORE = 50.0
 INDEX_SCORE_SPREAD = 20.0
-"""Names scoring this far below the index's best are not word-aligned: they cannot fit better."""
+"""Names scoring this far below the index's best are not word-aligned: a name that explains every
+typed word scores close to the best."""
 MAX_RECORDS_PER_KEY = 200
 AMBIGUITY_MARGIN = 3.0
 MAX_SPAN = 4
@@ -328,11 +329,12 @@ class Matcher:
     def _by_name(self, query: str, kind: str | None) -> Verdict:
         candidates, normal = self.candidates(query, kind)
         legal = sorted({f for n in normal.values() for f in n.legal_forms})
+        script = next(iter(normal.values())).script if normal else "none"
         accepted = [c for c in candidates if c.alignment.accepted]
         if not accepted:
             nearest = candidates[0] if candidates else None
             return Verdict("not_found", query, None, [], 0.0, {
-                "legal_form_ignored": legal,
+                "legal_form_ignored": legal, "script": script,
                 "reason": "no registered name contains exactly these words"
                 + (f"; nearest: {nearest.key!r} — {nearest.alignment.reason}" if nearest else ""),
                 "nearest": _explain(nearest) if nearest else None,
@@ -341,11 +343,11 @@ class Matcher:
         close = [c for c in accepted if best.rivals(c)]
         if len(close) > 1:
             return Verdict("ambiguous", query, None, close, best.alignment.score, {
-                "legal_form_ignored": legal,
+                "legal_form_ignored": legal, "script": script,
                 "reason": f"{len(close)} registered records fit the query equally well",
             })
         return Verdict("match", query, best, [best], best.alignment.score, {
-            "legal_form_ignored": legal, **_explain(best),
+            "legal_form_ignored": legal, "script": script, **_explain(best),
         })
 
     # --- resolvers for the contract rules -----------------------------------------------

@@ -61,6 +61,7 @@ for _word in (w for w in _LEGAL["latin_words"] if len(w) >= 2):
     _LEGAL_BY_LENGTH[len(_word)] = (*_LEGAL_BY_LENGTH.get(len(_word), ()), _word)
 _LEADING_LEGAL = frozenset(_LEGAL["latin_leading_words"])
 STOPWORDS = frozenset(_STOP["latin"]) | frozenset(_STOP["khmer"])
+_TITLES = frozenset(_STOP["person_titles"])
 _VARIANTS: dict[str, tuple[str, ...]] = {k: tuple(v.split()) for k, v in _ROMAN["variants"].items()}
 _KEY_RULES = [(re.compile(pattern), repl) for pattern, repl in _ROMAN["key_rules"]]
 BUSINESS_LATIN = frozenset(_BUSINESS["latin"])
@@ -131,6 +132,7 @@ def sound_key(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=1 << 16)
 def _near(token: str) -> bool:
     """One typo away from a legal-form word ("o" for "co", "limted" for "limited")."""
     return token.isascii() and any(
@@ -199,24 +201,41 @@ def _strip_khmer_legal(tokens: list[str]) -> tuple[list[str], list[str]]:
     return kept, removed
 
 
-@lru_cache(maxsize=4096)
-def normalise_name(text: str, *, legal_forms: bool = True) -> NormalName:
-    """Tokens of a name; `legal_forms=False` for people's names, which have none to strip."""
+@lru_cache(maxsize=1 << 18)
+def _parts(raw: str) -> tuple[str, ...]:
+    """One whitespace-separated piece of a name, folded, split at punctuation and romanised.
+
+    Names are made of a few thousand distinct words, so working per piece (cached) makes
+    normalising a million registered names cheap; nothing in folding crosses a space.
+    """
+    return tuple(t for t in canonical(_PUNCT.sub(" ", fold(raw).replace("&", " and ")).split()) if t not in STOPWORDS)
+
+
+def _tokens(text: str, legal_forms: bool) -> tuple[list[str], list[str]]:
+    """(name tokens, words removed: legal forms of a company, or a person's courtesy title)."""
+    tokens = [part for raw in text.split() for part in _parts(raw)]
     legal: list[str] = []
-    tokens = _PUNCT.sub(" ", fold(text).replace("&", " and ")).split()
-    khmer = not text.isascii() and _KHMER_CHAR.search(text) is not None
-    if legal_forms and khmer:
+    if legal_forms and not text.isascii() and _KHMER_CHAR.search(text) is not None:
         tokens, legal = _strip_khmer_legal(tokens)
-    tokens = [t for t in canonical(tokens) if t not in STOPWORDS]
     if legal_forms:
         tokens, removed = _strip_latin_legal(tokens)
         legal += removed
+    else:
+        while len(tokens) > 1 and tokens[0] in _TITLES:
+            legal.append(tokens.pop(0))
+    return tokens, legal
+
+
+@lru_cache(maxsize=4096)
+def normalise_name(text: str, *, legal_forms: bool = True) -> NormalName:
+    """Tokens of a name; `legal_forms=False` for people's names, which have none to strip."""
+    tokens, legal = _tokens(text, legal_forms)
     return NormalName(tuple(tokens), tuple(legal), script_of(text))
 
 
 def name_key(text: str, *, legal_forms: bool = True) -> str:
     """The index key of a registered name (uncached: registries are large)."""
-    return normalise_name.__wrapped__(text, legal_forms=legal_forms).key
+    return " ".join(_tokens(text, legal_forms)[0])
 
 
 def is_business_word(token: str) -> bool:

@@ -149,3 +149,15 @@ class RiskScore:
             "flag_ids": self.flag_ids,
             "factors": [factor.as_dict() for factor in self.factors if factor.items],
         }
+
+
+def plain_numbers(value: object) -> object:
+    """Decimals to JSON numbers (int when whole), recursively: JSON encoders that would write a
+    Decimal as a string (msgspec in the API) get numbers a client can add up."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: plain_numbers(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_numbers(v) for v in value]
+    return value
