@@ -1,16 +1,26 @@
-"""Registry import throughput: generate a large registry, import it, re-import it.
+"""Registry import throughput and status-by-number latency, each beside the raw driver's figure.
 
     python bench/bench_registry_import.py --agencies 100000 --brokers 1000000 \
-        [--database-url postgresql://postgres@127.0.0.1:5432/bench]
+        [--database-url postgresql://postgres@127.0.0.1:5432/bench] [--lookups 2000]
 
 Uses the shared scale generator (`shared/tools/make_big_registry.py`, standard library only).
-Without --database-url a fresh SQLite file in a temporary folder is used. Prints rows read,
-seconds and rows/s for the first import (everything new) and the re-import (nothing changes).
+Without --database-url a fresh SQLite file in a temporary folder is used; a PostgreSQL
+database is emptied of the registry's rows first. Prints, in one run:
+  * the raw driver's bulk path (sqlite3 executemany / asyncpg COPY) loading the same CSV rows
+    as text into a scratch table, rows/s;
+  * the first import (everything new, full validation and planning) and the re-import
+    (nothing changes), rows/s and the ratio to the raw figure;
+  * `registry.queries.licence_answer` by number (the product's service layer, kept
+    connection on SQLite, started pool on PostgreSQL) against the raw driver running one
+    indexed SELECT on a kept connection: p50/p99 in ms.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,26 +29,128 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO.parent / "shared" / "tools" / "make_big_registry.py"
+FILES = ("agencies.csv", "licence_events.csv", "brokers.csv")
 
 
-def _rows(folder: Path) -> int:
-    return sum(sum(1 for _ in (folder / n).open(encoding="utf-8")) - 1
-               for n in ("agencies.csv", "licence_events.csv", "brokers.csv"))
+def _csv_rows(folder: Path) -> dict[str, list[list[str]]]:
+    out = {}
+    for name in FILES:
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            out[name] = list(csv.reader(handle))
+    return out
 
 
-async def _run(folder: Path, url: str) -> None:
+def _percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered) * 1000:.3f} ms, p99 {p99 * 1000:.3f} ms"
+
+
+async def _raw_bulk(url: str, tables: dict[str, list[list[str]]]) -> float:
+    """Seconds for the driver alone to load every CSV row (as text) into scratch tables."""
+    total = 0.0
+    for index, rows in enumerate(tables.values()):
+        header, body = rows[0], rows[1:]
+        name = f"bench_raw_{index}"
+        columns = ", ".join(f'"{c}" TEXT' for c in header)
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            connection = sqlite3.connect(url[len("sqlite:///"):], isolation_level=None)
+            connection.execute(f"DROP TABLE IF EXISTS {name}")
+            connection.execute(f"CREATE TABLE {name} ({columns})")
+            start = time.perf_counter()
+            connection.execute("BEGIN")
+            connection.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in header)})", body)
+            connection.execute("COMMIT")
+            total += time.perf_counter() - start
+            connection.execute(f"DROP TABLE {name}")
+            connection.close()
+        else:
+            import asyncpg
+
+            connection = await asyncpg.connect(url)
+            await connection.execute(f"DROP TABLE IF EXISTS {name}")
+            await connection.execute(f"CREATE TABLE {name} ({columns})")
+            start = time.perf_counter()
+            async with connection.transaction():
+                await connection.copy_records_to_table(name, records=[tuple(r) for r in body], columns=header)
+            total += time.perf_counter() - start
+            await connection.execute(f"DROP TABLE {name}")
+            await connection.close()
+    return total
+
+
+async def _raw_lookup_samples(url: str, numbers: list[str]) -> list[float]:
+    from registry.numbers import number_norm
+
+    sql = "SELECT id, number FROM licence WHERE number_norm = {}"
+    samples = []
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(url[len("sqlite:///"):], isolation_level=None)
+        for number in numbers:
+            start = time.perf_counter()
+            connection.execute(sql.format("?"), (number_norm(number),)).fetchall()
+            samples.append(time.perf_counter() - start)
+        connection.close()
+        return samples
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    for number in numbers:
+        start = time.perf_counter()
+        await connection.fetch(sql.format("$1"), number_norm(number))
+        samples.append(time.perf_counter() - start)
+    await connection.close()
+    return samples
+
+
+async def _run(folder: Path, url: str, lookups: int) -> None:
     import registry  # noqa: F401  (sets PICCOLO_CONF)
     from importers.registry_import import import_registry
-    from registry.db import engine_from_url, migrate
+    from registry.db import current_engine, engine_from_url, is_sqlite, migrate
+    from registry.queries import licence_answer
+    from registry.tables import ALL_TABLES
 
-    await migrate(engine_from_url(url))
-    rows = _rows(folder)
+    engine = engine_from_url(url)
+    await migrate(engine)
+    if not is_sqlite(engine):
+        await engine.run_ddl("TRUNCATE " + ", ".join(f'"{t._meta.tablename}"' for t in ALL_TABLES) + " RESTART IDENTITY CASCADE")
+    tables = _csv_rows(folder)
+    rows = sum(len(r) - 1 for r in tables.values())
+    raw_seconds = await _raw_bulk(url, tables)
+    raw_rate = rows / raw_seconds
+    print(f"raw driver bulk load ({'sqlite3 executemany' if is_sqlite(engine) else 'asyncpg COPY'}): "
+          f"{rows} rows in {raw_seconds:.2f} s = {raw_rate:,.0f} rows/s")
     for label in ("first import", "re-import"):
         start = time.perf_counter()
         summary = await import_registry([folder], actor="bench")
         seconds = time.perf_counter() - start
-        changed = len(summary.changed)
-        print(f"{label}: {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s ({changed} numbers changed)")
+        print(f"{label}: {rows} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
+              f"= {rows / seconds / raw_rate:.2f}x raw ({len(summary.changed)} numbers changed)")
+
+    numbers = [r[0] for r in tables["agencies.csv"][1:]] + [r[0] for r in tables["brokers.csv"][1:]]
+    sample = random.Random(7).sample(numbers, min(lookups, len(numbers)))
+    if not is_sqlite(engine):
+        await current_engine().start_connection_pool(min_size=1, max_size=4)
+    for number in sample[:50]:  # warm-up: connection, statement caches
+        await licence_answer(number)
+    samples: dict[str, list[float]] = {"licence": [], "sub-licence": []}
+    for number in sample:
+        start = time.perf_counter()
+        answer = await licence_answer(number)
+        samples["licence" if answer["kind"] == "licence" else "sub-licence"].append(time.perf_counter() - start)
+    if not is_sqlite(engine):
+        await current_engine().close_connection_pool()
+    licence_sample = [n for n in sample if "-PRA-" in n] or sample
+    raw = await _raw_lookup_samples(url, licence_sample)
+    for kind, kind_samples in samples.items():
+        if kind_samples:
+            print(f"status by number, licence_answer, {len(kind_samples)} {kind} numbers: {_percentiles(kind_samples)}")
+    print(f"status by number, licence_answer, all {len(sample)}: {_percentiles([*samples['licence'], *samples['sub-licence']])}")
+    print(f"status by number, raw driver one indexed SELECT ({len(licence_sample)} licence numbers): {_percentiles(raw)}")
 
 
 def main() -> None:
@@ -46,6 +158,7 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=10000)
     parser.add_argument("--brokers", type=int, default=100000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lookups", type=int, default=2000)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -53,7 +166,7 @@ def main() -> None:
         subprocess.run([sys.executable, str(GENERATOR), "--agencies", str(args.agencies), "--brokers",
                         str(args.brokers), "--seed", str(args.seed), "--out", str(folder)], check=True)
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        asyncio.run(_run(folder, url))
+        asyncio.run(_run(folder, url, args.lookups))
 
 
 if __name__ == "__main__":

@@ -134,11 +134,17 @@ def statutory_items() -> tuple[StatutoryItem, ...]:
     )
 
 
-def statutory_item(country: str | None, item: str, text: str, day: dt.date | None) -> StatutoryItem | None:
-    """The destination's law puts this item on the worker (matched on the fee's own text)."""
+def statutory_mention(country: str | None, text: str, day: dt.date | None) -> StatutoryItem | None:
+    """A cost the destination's law puts on the worker, named in `text` and in force on `day`."""
     norm = normalise(text)
     for entry in statutory_items():
-        if (entry.country == country and entry.item == item and entry.patterns.search(norm)
+        if (entry.country == country and entry.patterns.search(norm)
                 and (day is None or _in_force(entry.effective_from, entry.effective_to, day))):
             return entry
     return None
+
+
+def statutory_item(country: str | None, item: str, text: str, day: dt.date | None) -> StatutoryItem | None:
+    """The destination's law puts this fee item on the worker (matched on the fee's own text)."""
+    entry = statutory_mention(country, text, day)
+    return entry if entry is not None and entry.item == item else None

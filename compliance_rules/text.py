@@ -55,7 +55,7 @@ def sentences(text: str) -> list[str]:
         end = match.start()
         if end <= start:
             continue
-        if text[end - 1:end + 1] != "។" and _ABBREVIATION.search(text[start:end].rstrip(".")):
+        if text[end - 1] not in "។៕!?" and _ABBREVIATION.search(text[start:end]):
             continue
         piece = text[start:match.end()].strip()
         if piece:

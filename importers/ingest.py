@@ -4,6 +4,7 @@ nothing behind, and the other documents of a batch are still processed.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -127,7 +128,9 @@ async def ingest_document(
     if existing is not None:
         return _stored_result(file_name, existing, await store.flags_of_contract(existing["id"]))
     try:
-        document: Document = read_pdf_isolated(data)
+        # Reading (a subprocess, OCR) and extraction are slow and synchronous: keep them off
+        # the event loop so a server goes on answering other requests meanwhile.
+        document: Document = await asyncio.to_thread(read_pdf_isolated, data)
     except UnreadableDocumentError as exc:
         return {**base, "status": "error", "error": str(exc), "fields": {}, "findings": []}
     if document.needs_ocr:
@@ -138,7 +141,7 @@ async def ingest_document(
                      "(install tesseract-ocr with the khm and eng languages); the document was not checked",
             "fields": {}, "findings": [],
         }
-    contract = extract(document, passport_key=passport_hash_key())
+    contract = await asyncio.to_thread(extract, document, passport_key=passport_hash_key())
     facts = facts or await load_facts()
     passport_hash = contract.terms.worker_passport_hash
     facts.prior_contracts = []

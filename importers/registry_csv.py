@@ -170,12 +170,16 @@ def read_csv(path: Path, batch: RegistryBatch, problems: list[ImportProblem]) ->
     key_column = {"agencies": "licence_no", "brokers": "sub_licence_no"}.get(kind)
     seen: dict[str, int] = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        for line_no, values in enumerate(reader, start=2):
-            if None in values:
+        reader = csv.reader(handle)
+        header = [h.strip() for h in next(reader)]
+        width = len(header)
+        for line_no, fields in enumerate(reader, start=2):
+            if not fields:
+                continue  # a blank line, as DictReader skipped it
+            if len(fields) > width:
                 problems.append(ImportProblem(path.name, line_no, None, "more fields than the header has"))
                 continue
-            record = parse(_Row(values, path.name, line_no, problems))
+            record = parse(_Row(dict(zip(header, fields)), path.name, line_no, problems))
             if record is None:
                 continue
             if key_column:

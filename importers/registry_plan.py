@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -48,13 +49,15 @@ class Track:
     version: int = 0
     added: list[tuple[StatusEvent, str]] = field(default_factory=list)
     parent: Ref | None = None
+    events: list[StatusEvent] = field(init=False)
+    """History followed by the planned events, kept up to date by `add` (read for every row)."""
 
-    @property
-    def events(self) -> list[StatusEvent]:
-        return [*self.history, *(event for event, _ in self.added)]
+    def __post_init__(self) -> None:
+        self.events = [*self.history, *(event for event, _ in self.added)]
 
     def add(self, event: StatusEvent, reason: str) -> None:
         self.added.append((event, reason))
+        self.events.append(event)
 
 
 @dataclass
@@ -87,9 +90,12 @@ class ImportPlan:
         )
 
 
+_SPACING = re.compile(r"[\s\u200b]+")
+
+
 def _without_spaces(text: str) -> str:
     """Khmer is written without spaces between words; a PDF's spacing is not the registry's."""
-    return "".join(ch for ch in unicodedata.normalize("NFC", text) if not ch.isspace() and ch != "\u200b")
+    return _SPACING.sub("", unicodedata.normalize("NFC", text))
 
 
 def _same(field_name: str, old: str, new: str) -> bool:

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from importers.registry_plan import SETTINGS, ImportPlan, Ref, plan_import
 from importers.registry_records import RegistryBatch
@@ -46,9 +46,10 @@ class ImportSummary:
         return asdict(self)
 
     def add(self, other: ImportSummary) -> None:
-        for name, value in asdict(other).items():
+        for item in fields(self):  # not asdict(): it would deep-copy `changed`, a million numbers at scale
+            value = getattr(other, item.name)
             if isinstance(value, int):
-                setattr(self, name, getattr(self, name) + value)
+                setattr(self, item.name, getattr(self, item.name) + value)
         self.files.update(other.files)
         self.changed = sorted(set(self.changed) | set(other.changed))
 
@@ -145,7 +146,7 @@ async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSumm
 
 def _audit_record(actor: str, summary: ImportSummary) -> audit.AuditRecord:
     limit = SETTINGS["changed_numbers_listed_in_audit"]
-    after: dict[str, object] = {k: v for k, v in summary.as_dict().items() if k != "changed"}
+    after: dict[str, object] = {f.name: getattr(summary, f.name) for f in fields(summary) if f.name != "changed"}
     if len(summary.changed) <= limit:
         after["changed"] = summary.changed
     else:

@@ -4,7 +4,8 @@ Why a module of its own: both engines must give the same guarantees with differe
 SQLite serialises writers with `BEGIN IMMEDIATE` (the write lock is taken up front, so two
 read-then-write transactions cannot interleave); PostgreSQL locks the rows being changed
 (`SELECT ... FOR UPDATE`) and serialises the audit chain with a transaction-scoped advisory
-lock. Bulk writes bypass Piccolo's per-row objects and use the driver's batch path
+lock; every PostgreSQL write transaction also NOTIFYs `CHANGE_CHANNEL` so the other
+processes' lookup indexes catch up within milliseconds. Bulk writes bypass Piccolo's per-row objects and use the driver's batch path
 (`executemany` on SQLite, binary `COPY` on PostgreSQL) inside the caller's transaction.
 """
 from __future__ import annotations
@@ -19,6 +20,8 @@ from piccolo.table import Table
 from registry.db import current_engine, is_sqlite
 
 SQLITE_ROWS_PER_CHUNK = 5000
+CHANGE_CHANNEL = "fairrecruit_registry"
+"""PostgreSQL channel notified by every write transaction (see `registry.change_feed`)."""
 
 
 @asynccontextmanager
@@ -26,10 +29,12 @@ async def write_transaction() -> AsyncIterator[Any]:
     """One transaction for a read-check-write action; nested use joins the outer transaction."""
     engine = current_engine()
     if is_sqlite(engine):
-        transaction = engine.transaction(transaction_type=TransactionType.immediate)
-    else:
-        transaction = engine.transaction()
-    async with transaction as active:
+        async with engine.transaction(transaction_type=TransactionType.immediate) as active:
+            yield active
+        return
+    async with engine.transaction() as active:
+        # Delivered at commit only, so other processes' change feeds never see a rolled-back write.
+        await fetch(f"NOTIFY {CHANGE_CHANNEL}")
         yield active
 
 

@@ -37,7 +37,8 @@ def server(database_url: str, data_dir: Path):
     env = {**os.environ, "FAIRRECRUIT_DATABASE_URL": database_url, "FAIRRECRUIT_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:app_from_environment", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         "--timeout-graceful-shutdown", "2"],
         env=env, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"

@@ -79,7 +79,10 @@ async def contract(
     ingested: dt.date = KNOWN,
 ) -> int:
     serial = next(_serial)
-    terms = {"agency_name": {"value": agency_name, "source": None}} if agency_name else {}
+    terms = (  # the shape contract ingest stores: plain fields + the Terms dump
+        {"fields": {"agency_name": agency_name}, "terms": {"agency_name": {"value": agency_name, "source": None}}}
+        if agency_name else {}
+    )
     row = Contract(
         sha256=hashlib.sha256(f"contract-{serial}".encode()).hexdigest(),
         file_name=f"contract_{serial:03d}.pdf",

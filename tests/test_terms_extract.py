@@ -229,3 +229,29 @@ def test_fee_table_with_a_column_per_payer():
         ("Training", "USD 0", "-"),
     ), passport_key=KEY).terms.worker_fees
     assert [(f.item, f.amount, f.currency) for f in fees] == [("visa", Decimal(80), "USD")]
+
+
+def test_money_paid_to_the_worker_or_refunded_is_no_fee():
+    fees = extract(document(
+        "5. Costs",
+        "The Employer shall reimburse the visa fee of USD 80 paid to the Worker on arrival.",
+        "The Worker shall not be charged any placement fee of USD 500.",
+        "The Employer shall pay the Worker a settling-in allowance of USD 50.",
+    ), passport_key=KEY).terms.worker_fees
+    assert fees == []
+
+
+def test_licence_number_from_the_letterhead_when_the_parties_omit_it():
+    terms = extract(document(
+        "LOTUS WORKFORCE CO., LTD.",
+        "Licence No. MLVT-PRA-311/2016 · No. 12, Street 3, Phnom Penh",
+        "",
+        "Broker: Name Chan Test; Sub-licence No. MLVT-SUB-7777/2024",
+    ), passport_key=KEY).terms
+    assert terms.agency_licence_no.value == "MLVT-PRA-311/2016"
+    assert terms.broker_sub_licence_no.value == "MLVT-SUB-7777/2024"
+
+
+def test_a_sub_licence_is_not_the_agency_licence():
+    terms = extract(document("Broker: Name Chan Test; Sub-licence No. MLVT-SUB-7777/2024"), passport_key=KEY).terms
+    assert terms.agency_licence_no is None

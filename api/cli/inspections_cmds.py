@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
-from rich.table import Table
-
 from api.cli.common import parse_date, run, to_json
 from registry.inspections import inspection_history, record_inspection
 from registry.reports.exports import FORMATS, ExportFilters, export
@@ -17,16 +14,25 @@ from registry.tables import FLAG_STATUSES, SEVERITIES
 REASONS_SHOWN = 3
 
 
-def _reasons(entry: RiskScore, limit: int = REASONS_SHOWN) -> str:
+def _reasons(entry: RiskScore, limit: int = REASONS_SHOWN) -> list[str]:
     """The items that weigh most, strongest first: what an inspector reads before travelling."""
     items = sorted(
         (item for factor in entry.factors for item in factor.items),
         key=lambda item: -item.points,
     )
-    shown = [f"{item.what} (+{item.points})" if item.points > 0 else f"{item.what} ({item.points})"
-             for item in items[:limit]]
+    shown = [
+        f"{item.points:>+9}  " + (f"flag {item.ref['flag_id']}: " if "flag_id" in item.ref else "") + item.what
+        for item in items[:limit]
+    ]
     more = len(items) - len(shown)
-    return "\n".join(shown + ([f"and {more} more"] if more > 0 else []))
+    return shown + ([f"{'':>9}  and {more} more (inspections show NUMBER)"] if more > 0 else [])
+
+
+def _headline(entry: RiskScore) -> str:
+    entity = entry.entity
+    where = ", ".join(part for part in (entity.province, entry.status.replace("_", " ")) if part)
+    number = entity.number or "not in the registry"
+    return f"{entry.rank:>3}. {entry.score:>8}  {entity.kind:<12} {number}  {entity.name} ({where})"
 
 
 @click.group()
@@ -49,16 +55,10 @@ def plan_command(province: str | None, top: int | None, kind: str | None, as_of:
     if not entries:
         click.echo("nothing to inspect: no agency or broker has a risk score above zero")
         return
-    table = Table(title="Inspection worklist", show_lines=True)
-    for column in ("rank", "score", "kind", "number", "name", "province", "status"):
-        table.add_column(column, no_wrap=column in {"rank", "score", "number"})
-    table.add_column("why", overflow="fold", min_width=30)
     for entry in entries:
-        table.add_row(
-            str(entry.rank), str(entry.score), entry.entity.kind, entry.entity.number or "-",
-            entry.entity.name, entry.entity.province or "-", entry.status, _reasons(entry),
-        )
-    Console().print(table)
+        click.echo(_headline(entry))
+        for line in _reasons(entry):
+            click.echo(f"      {line}")
 
 
 @inspections.command("show")

@@ -44,6 +44,7 @@ def revoke_command(name: str, actor: str) -> None:
 @users.command("list")
 @click.option("--json", "as_json", is_flag=True)
 def list_command(as_json: bool) -> None:
+    """Users, roles, whether their token is active, and when it expires (never the token)."""
     from registry.users import list_users
 
     rows = run(list_users)

@@ -1,11 +1,10 @@
 """Contracts: an inspector uploads a PDF; the ingest pipeline checks it and raises flags.
 
-The pipeline reads the PDF in an isolated process but its call is blocking, so each upload runs
-in a worker thread with its own event loop: one slow document never stalls other requests.
+The pipeline reads the PDF in an isolated process from a worker thread, so one slow document
+never stalls other requests.
 """
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 import anyio
@@ -33,7 +32,7 @@ async def ingest_upload(data: bytes, file_name: str, actor: str) -> dict[str, An
     if not data:
         raise ValidationError("the uploaded file is empty")
     name = (file_name or "upload.pdf").replace("\\", "/").rsplit("/", 1)[-1][:300]
-    result = await anyio.to_thread.run_sync(lambda: asyncio.run(ingest_document(data, name, actor=actor)))
+    result = await ingest_document(data, name, actor=actor)
     if result["status"] == "error":
         raise ValidationError(f"{name}: {result.get('error', 'the document could not be read')}")
     stored = await directory.find_contract_id(result["sha256"])

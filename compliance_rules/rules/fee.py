@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from compliance_rules.model import ContractForCheck, Evidence, Fee
 from compliance_rules.passages import Passage, absence_evidence, evidence_of, passages
-from compliance_rules.reference import fee_rule, statutory_item
+from compliance_rules.reference import fee_rule, statutory_item, statutory_mention
 from compliance_rules.registry_facts import RegistryFacts
 from compliance_rules.rule import Example, Reference, Rule, Verdict, register
 from compliance_rules.rules import licensing
@@ -119,9 +119,12 @@ FEE001 = Rule(
 def related_cost_passages(contract: ContractForCheck) -> list[Passage]:
     """Sentences charging the worker a recruitment-related cost. Return travel is WRK007's
     business, and a sentence about the recruitment fee alone is FEE001's."""
+    terms = contract.terms
+    country = terms.destination_country.value if terms.destination_country else None
+    day = terms.signing_date.value if terms.signing_date else None
     out = []
     for p in passages(contract):
-        if p.has("return_travel") or not _charges_worker(p):
+        if p.has("return_travel") or not _charges_worker(p) or statutory_mention(country, p.text, day):
             continue
         specific = p.affirms("related_cost")
         generic = p.affirms("fee_or_cost") and p.has("recruitment_context") and not p.has("recruitment_fee")
@@ -161,6 +164,8 @@ FEE002 = Rule(
         Example("The Worker shall not be asked to pay for the passport, visa or training, directly or indirectly.",
                 note="negation"),
         Example("និយោជកជាអ្នកចេញថ្លៃទិដ្ឋាការ ប័ណ្ណការងារ និងការពិនិត្យសុខភាពទាំងអស់។", "km"),
+        Example("The Worker pays the premium of the return cost insurance required under the EPS.",
+                terms={"destination_country": "KR"}, note="statutory worker-paid item in Korea"),
     ),
     bad=(
         Example("The Worker shall cover the cost of the visa (USD 90) and the pre-departure training (USD 60)."),

@@ -22,6 +22,10 @@ _GHOST_REACH = 6
 of the last few characters of the word, are ghost copies (a real small mark repeats nothing)."""
 
 
+_LINE_END_HYPHEN = "\ufffe"
+"""pdfium reports a hyphen at the end of a line as U+FFFE; the PDF has a plain hyphen there."""
+
+
 def page_words(page) -> list[Word]:
     """Words of one `pypdfium2.PdfPage`, boxes in top-left points.
 
@@ -52,6 +56,8 @@ def page_words(page) -> list[Word]:
             ch = text[index] if aligned else textpage.get_text_range(index, 1)
             if not ch:
                 continue
+            if ch == _LINE_END_HYPHEN:
+                ch = "-"
             if ch.isspace():
                 if ch == " " and pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1:
                     pending_generated_space = True
@@ -66,6 +72,8 @@ def page_words(page) -> list[Word]:
                     continue
             if chars and pending_generated_space and not (is_khmer and khmer.is_khmer(chars[-1])):
                 flush()
+            elif boxes and not is_khmer and height - top > boxes[-1][3]:
+                flush()  # a word hyphenated across lines: each line keeps its own part
             pending_generated_space = False
             chars.append(ch)
             if right > left or top > bottom:

@@ -4,7 +4,8 @@ Signals, each a share of characters: glyphs with no Unicode mapping (replacement
 private-use code points, pdfminer's `(cid:NN)`), control characters, Khmer characters outside
 well-formed clusters (the typical damage of visual-order or unmapped-subscript layers), and
 Latin "words" that cannot be words (no vowel, long consonant runs, symbols inside letters),
-which is what a garbage or wrongly-encoded layer looks like.
+which is what a garbage or wrongly-encoded layer looks like. Across layers, the agreement of
+their Khmer clusters (`khmer_agreement`) catches damage no single layer shows.
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ AGREEMENT = 0.88
 cluster taken alone can look well-formed while its marks sit on the wrong base (measured on
 the sample: Chromium pages agree 0.91-1.0, LibreOffice pages 0.44-0.85)."""
 MIN_KHMER_FOR_AGREEMENT = 30
+"""Clusters each layer must have before their agreement means anything."""
 _RELIABLE_LATIN_SHARE = 0.1
+"""At most this share of implausible Latin tokens for a rejected layer to correct OCR."""
 
 _CID = re.compile(r"\(cid:\d+\)")
 _LATIN_TOKEN = re.compile(r"[^\s]+")

@@ -44,7 +44,7 @@ def extract(document: Document, *, passport_key: bytes) -> ContractForCheck:
     work = hours(clauses)
     terms = Terms(
         agency_name=_name(parties, "agency") or _letterhead_company(clauses),
-        agency_licence_no=_number(parties, "agency", "licence_no"),
+        agency_licence_no=_number(parties, "agency", "licence_no") or _labelled_licence(clauses),
         broker_name=_name(parties, "broker"),
         broker_sub_licence_no=_number(parties, "broker", "sub_licence_no"),
         employer_name=_name(parties, "employer"),
@@ -89,6 +89,22 @@ def _number(parties: Parties, party: str, field: str) -> Extracted[str] | None:
         return None
     value = _TRAILING_LABEL_WORD.sub("", first_part(detail.value)).strip()
     return Extracted(value=value, source=detail.source) if any(ch.isdigit() for ch in normalise(value)) else None
+
+
+def _labelled_licence(clauses: list[Clause]) -> Extracted[str] | None:
+    """A licence number labelled anywhere (a letterhead `Licence No. ...`) when the parties
+    section gives none; a sub-licence label is not a licence label."""
+    fields = load("parties")["fields"]
+    licence, sub_licence = any_of(fields["licence_no"]), any_of(fields["sub_licence_no"])
+    for clause in clauses:
+        subs = [m.span() for m in sub_licence.finditer(clause.text)]
+        for match in licence.finditer(clause.text):
+            if any(start <= match.start() < end for start, end in subs):
+                continue
+            value = _TRAILING_LABEL_WORD.sub("", first_part(clause.text[match.end():].lstrip(" :៖"))).strip()
+            if any(ch.isdigit() for ch in normalise(value)):
+                return Extracted(value=value, source=Source(page=clause.page, text=clause.text, bbox=clause.bbox))
+    return None
 
 
 def _letterhead_company(clauses: list[Clause]) -> Extracted[str] | None:

@@ -171,7 +171,7 @@ def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float], u
         return False
     if _LABEL.match(unit.lines[0][0]) and _is_caption(text):
         return False
-    return not _language_switch(unit.text, text)
+    return not _language_switch(unit.lines[-1][0], text)
 
 
 MAX_CAPTION_WORDS = 4
@@ -187,8 +187,8 @@ def _is_caption(text: str) -> bool:
 
 
 def _language_switch(before: str, after: str) -> bool:
-    """Khmer text followed by English (or the reverse): a translation starts. A line without
-    letters (`0243/2021។`, a wrapped number) switches nothing."""
+    """A Khmer line followed by an English one (or the reverse): a translation starts. A line
+    without letters (`0243/2021។`, a wrapped number) switches nothing."""
     if khmer_share(after) is None:
         return False
     return {language_of(before), language_of(after)} == {"km", "en"}

@@ -125,6 +125,6 @@ def _worker_pays(text: str) -> bool:
 
 
 _PASSIVE = re.compile(
-    rf"(?:paid|borne|payable|charged|covered|met)\s+(?:by|to|from)\s+(?:the\s+)?(?:{_words('worker').pattern})",
+    rf"(?:(?:paid|borne|payable|covered|met)\s+by|charged\s+to)\s+(?:the\s+)?(?:{_words('worker').pattern})",
     re.I,
 )

@@ -3,6 +3,7 @@ table-like rows, found from word positions rather than from any particular PDF p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from importers.document import BBox, Line, Page, Word, union_bbox
 
@@ -16,7 +17,7 @@ MAX_COLUMN_IMBALANCE = 1.8
 MIN_GUTTER_GAP = 6.0
 
 
-@dataclass(slots=True)
+@dataclass
 class Cell:
     words: list[Word]
 
@@ -24,19 +25,19 @@ class Cell:
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return union_bbox(word.bbox for word in self.words)
 
 
-@dataclass(slots=True)
+@dataclass
 class Row:
     """Cells that share one vertical band, left to right (a table row, a `label  value` pair,
-    or a single line of prose when it has one cell)."""
+    or a single line of prose when it has one cell). Built once, never changed."""
 
     cells: list[Cell] = field(default_factory=list)
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return union_bbox(cell.bbox for cell in self.cells)
 
@@ -153,13 +154,17 @@ def columns(page: Page) -> list[list[Line]]:
 def rows(lines: list[Line]) -> list[Row]:
     """Group lines into rows by vertical overlap, then split each row into cells wherever
     the horizontal gap between words is wider than CELL_GAP times the text height."""
-    ordered = sorted(lines, key=lambda line: (line.bbox[1], line.bbox[0]))
+    boxes = [(line.bbox, line) for line in lines]
+    boxes.sort(key=lambda pair: (pair[0][1], pair[0][0]))
     bands: list[list[Line]] = []
-    for line in ordered:
-        if bands and _same_band(union_bbox(l.bbox for l in bands[-1]), line.bbox):
+    band_box: BBox | None = None
+    for box, line in boxes:
+        if band_box is not None and _same_band(band_box, box):
             bands[-1].append(line)
+            band_box = union_bbox((band_box, box))
         else:
             bands.append([line])
+            band_box = box
     return [_cells(band) for band in bands]
 
 

@@ -29,7 +29,7 @@ from registry.queries import AgencyRow, BrokerRow, LicenceRow, RegistrySnapshot,
 KINDS = ("agency", "broker")
 _SEP = 0  # code point that separates keys in the packed text; never inside a key
 _BITS = 21  # bits per code point in a trigram code (all of Unicode)
-POSTINGS_BUDGET = 10_000
+POSTINGS_BUDGET = 60_000
 """Posting entries counted per query, rarest trigrams first (at least MIN_GRAMS trigrams)."""
 MIN_GRAMS = 4
 POOL = 200

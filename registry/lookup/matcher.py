@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -43,6 +44,8 @@ MAX_RECORDS_PER_KEY = 200
 AMBIGUITY_MARGIN = 3.0
 MAX_SPAN = 4
 """Longest run of registered words one typed word may join (Khmer is often typed unspaced)."""
+MAX_PLACE_WORDS = 4
+"""More unexplained words than this after a name are never just its place."""
 
 
 def allowance(length: int) -> int:
@@ -78,14 +81,13 @@ def word_match(typed: str, registered: str, vocabulary: Collection[str] = ()) ->
     return None if found is None else WordMatch(typed, registered, "spelling", found)
 
 
-def _within_typos(a: str, b: str, best: float) -> float | None:
-    """Similarity when `a` is within the typo allowance of `b`, else None."""
-    shorter, longer = (len(a), len(b)) if len(a) <= len(b) else (len(b), len(a))
-    limit = allowance(shorter)
-    if longer - shorter > limit:
+def _within_typos(typed: str, registered: str, best: float) -> float | None:
+    """Similarity when `typed` is within the typo allowance of the registered word, else None."""
+    limit = allowance(len(registered))
+    if abs(len(typed) - len(registered)) > limit:
         return None
-    distance = DamerauLevenshtein.distance(a, b, score_cutoff=limit)
-    return round(best * (1 - distance / longer), 1) if distance <= limit else None
+    distance = DamerauLevenshtein.distance(typed, registered, score_cutoff=limit)
+    return round(best * (1 - distance / max(len(typed), len(registered))), 1) if distance <= limit else None
 
 
 @dataclass
@@ -115,6 +117,8 @@ class Alignment:
     def with_place(self, is_place) -> Alignment:
         """This alignment for one record: trailing words that name its place are explained."""
         place = [t for t in self.trailing if is_place(t)]
+        if not place:
+            return self
         rest = [t for t in self.trailing if t not in place]
         return replace(self, trailing=rest, place=place).decided()
 
@@ -143,17 +147,35 @@ class Alignment:
         }
 
 
-def place_match(token: str, place_words: list[str], place_khmer: str) -> bool:
-    """Does a typed word name this record's place (a word or run of words of its address)?"""
-    if any(is_khmer(ch) for ch in token):
-        return len(token) >= 2 and token in place_khmer
-    if token.isdigit():
-        return token in place_words
-    for size in (1, 2, 3):
-        for start in range(len(place_words) - size + 1):
-            if word_match(token, "".join(place_words[start:start + size])):
-                return True
-    return False
+class Place:
+    """The words of a record's place (address, district, province), ready to be matched.
+
+    Runs of up to three words are joined ("phnompenh", "7makara") so a place typed joined
+    or split is found; a typed word is a place word when it is one of them exactly, by sound
+    key, or within the typo allowance.
+    """
+
+    __slots__ = ("forms", "keys", "khmer")
+
+    def __init__(self, latin_words: list[str], khmer: str) -> None:
+        self.forms = {"".join(latin_words[i:i + n]) for n in (1, 2, 3) for i in range(len(latin_words) - n + 1)}
+        self.keys = {sound_key(f) for f in self.forms}
+        self.khmer = khmer
+
+    def __contains__(self, token: str) -> bool:
+        if any(is_khmer(ch) for ch in token):
+            return len(token) >= 2 and token in self.khmer
+        if token in self.forms or (not token.isdigit() and sound_key(token) in self.keys):
+            return True
+        return not token.isdigit() and any(
+            abs(len(form) - len(token)) <= 2 and _within_typos(token, form, 100.0) is not None for form in self.forms
+        )
+
+
+@lru_cache(maxsize=65_536)
+def _place_of(latin: str, khmer: str) -> Place:
+    """Places repeat (a million brokers work in a few hundred districts): build each once."""
+    return Place(canonical(words(latin)), "".join(words(khmer)))
 
 
 def _pairs(typed: list[str], registered: list[str], vocabulary: Collection[str]):
@@ -248,7 +270,7 @@ class Matcher:
 
     # --- places -------------------------------------------------------------------------
 
-    def _place(self, kind: str, record: int) -> tuple[list[str], str]:
+    def _place(self, kind: str, record: int) -> Place:
         snap = self.index.snapshot
         if kind == "agency":
             agency = snap.agencies[snap.licences[record].agency_id]
@@ -257,7 +279,7 @@ class Matcher:
         else:
             broker = snap.brokers[snap.sub_licences[record].broker_id]
             latin, khmer = f"{broker.district} {broker.province}", ""
-        return canonical(words(latin)), "".join(words(khmer))
+        return _place_of(latin, khmer)
 
     # --- the verdict ---------------------------------------------------------------------
 
@@ -311,15 +333,14 @@ class Matcher:
                 typed, registered = list(name.tokens), hit.key.split()
                 vocabulary = self.index.names[k].vocabulary
                 plain = align(typed, registered, person=(k == "broker"), vocabulary=vocabulary)
-                by_place: dict[tuple[tuple[str, ...], str], Alignment] = {}
+                by_place: dict[int, Alignment] = {}
                 for record in hit.owners[:MAX_RECORDS_PER_KEY]:
                     alignment = plain
-                    if plain.trailing and plain.matched:  # the trailing words may name this record's place
-                        words_, khmer = self._place(k, record)
-                        place_key = (tuple(words_), khmer)
-                        if place_key not in by_place:
-                            by_place[place_key] = plain.with_place(lambda t: place_match(t, words_, khmer))
-                        alignment = by_place[place_key]
+                    if plain.trailing and plain.matched and len(plain.trailing) <= MAX_PLACE_WORDS:
+                        place = self._place(k, record)
+                        if id(place) not in by_place:
+                            by_place[id(place)] = plain.with_place(place.__contains__)
+                        alignment = by_place[id(place)]
                     current = found.get((k, record))
                     if current is None or alignment.score > current.alignment.score:
                         found[(k, record)] = Candidate(k, record, hit.key, hit.score, alignment)

@@ -140,8 +140,27 @@ def forget() -> None:
     _cache = None
 
 
+_feed_engine_id: int | None = None
+"""Set while `registry.change_feed` listens for this engine: lookups then skip the watermark query."""
+
+
+def trust_change_feed(engine: object | None) -> None:
+    """Called by `registry.change_feed` when its listener starts (engine) or is lost (None)."""
+    global _feed_engine_id
+    _feed_engine_id = None if engine is None else id(engine)
+
+
 async def current() -> LookupIndex:
     """The process's index, brought up to date with every change recorded since it was read."""
+    if _cache is None or _cache.engine_id != id(current_engine()):
+        return await refresh()
+    if _feed_engine_id != _cache.engine_id:
+        return await catch_up()
+    return _cache.lookup_index
+
+
+async def catch_up() -> LookupIndex:
+    """Compare the change watermarks with the index's and patch (or rebuild) what changed."""
     if _cache is None or _cache.engine_id != id(current_engine()):
         return await refresh()
     marks = await _watermarks()

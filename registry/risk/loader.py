@@ -53,13 +53,19 @@ def _as_date(value: object) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _printed_agency_name(terms: object) -> str | None:
-    """`terms` is the stored Terms JSON: {"agency_name": {"value": ..., "source": ...}, ...}."""
-    if not isinstance(terms, dict):
+def _printed_agency_name(stored: object) -> str | None:
+    """The agency name printed on a contract, from the stored terms JSON: the ingest envelope
+    {"fields": {"agency_name": "..."}, "terms": {...}}, or a bare Terms dump
+    {"agency_name": {"value": "...", "source": ...}}."""
+    if not isinstance(stored, dict):
         return None
-    value = terms.get("agency_name")
-    if isinstance(value, dict):
-        value = value.get("value")
+    fields = stored.get("fields")
+    value = fields.get("agency_name") if isinstance(fields, dict) else None
+    if value is None:
+        terms = stored.get("terms") if isinstance(stored.get("terms"), dict) else stored
+        value = terms.get("agency_name")
+        if isinstance(value, dict):
+            value = value.get("value")
     return value if isinstance(value, str) and value.strip() else None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 from typing import Literal
 
@@ -102,7 +103,7 @@ class Factor:
     label: str
     items: tuple[Item, ...]
 
-    @property
+    @cached_property
     def points(self) -> Decimal:
         return sum((item.points for item in self.items), Decimal("0"))
 
@@ -123,7 +124,7 @@ class RiskScore:
     critical_flags: int
     rank: int = 0
 
-    @property
+    @cached_property
     def score(self) -> Decimal:
         return sum((factor.points for factor in self.factors), Decimal("0"))
 

@@ -86,6 +86,13 @@ class Scorer:
         self.inputs = inputs
         self.w = weights
         self.index = _Index(inputs)
+        self._recency: dict[dt.date, Decimal] = {}
+
+    def fresh(self, day: dt.date) -> Decimal:
+        """`recency` memoised per day: a batch of flags shares a handful of days."""
+        if day not in self._recency:
+            self._recency[day] = recency(day, self.inputs.as_of, self.w)
+        return self._recency[day]
 
     # -- entities -------------------------------------------------------------------------
     def entities(self) -> list[EntityFact]:
@@ -136,7 +143,7 @@ class Scorer:
         points of its severity. Recency runs from the day the flag was raised."""
         status_key = "closed_after_confirmed" if flag.status == "closed" and flag.was_confirmed else flag.status
         status_factor = self.w.flag_status_factor.get(status_key, ZERO)
-        fresh = recency(flag.day, self.inputs.as_of, self.w)
+        fresh = self.fresh(flag.day)
         if flag.rule in self.w.critical_indicator_points:
             base = {"indicator": self.w.critical_indicator_points[flag.rule]}
         else:
@@ -180,7 +187,7 @@ class Scorer:
                 continue
             if event.event == "revoked" and event.date in parent_revoked:
                 continue  # cascaded from the agency's revocation: not the broker's own record
-            fresh = recency(event.date, self.inputs.as_of, self.w)
+            fresh = self.fresh(event.date)
             base = points_for[event.event]
             items.append(Item(
                 what=f"{event.event} on {event.date.isoformat()}",
@@ -193,7 +200,7 @@ class Scorer:
     # -- contracts ------------------------------------------------------------------------
     def _contract_item(self, contract: ContractFact, base: Decimal, why: str) -> Item:
         """Recency runs from the day the contract reached the registry, like a flag's."""
-        fresh = recency(contract.ingested, self.inputs.as_of, self.w)
+        fresh = self.fresh(contract.ingested)
         return Item(
             what=f"{contract.file_name or contract.sha256[:12]} signed {contract.signing_date.isoformat()}: {why}",
             points=_cents(base * fresh),
@@ -281,7 +288,7 @@ class Scorer:
             if inspection.day > self.inputs.as_of:
                 continue
             base = self.w.inspection_outcome_points.get(inspection.outcome, ZERO)
-            fresh = recency(inspection.day, self.inputs.as_of, self.w)
+            fresh = self.fresh(inspection.day)
             items.append(Item(
                 what=f"inspection {inspection.day.isoformat()} by {inspection.inspector}: {inspection.outcome}",
                 points=_cents(base * fresh),

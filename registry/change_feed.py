@@ -1,0 +1,73 @@
+"""Several processes, one PostgreSQL: push registry changes to every process's lookup index.
+
+Every write transaction NOTIFYs `registry.writes.CHANGE_CHANNEL` (delivered at commit). Each
+serving process keeps one connection LISTENing; a notification wakes a task that brings the
+lookup index up to date (`registry.lookup.service.catch_up`: one watermark query, then only
+the changed records are re-read and patched in). While the feed is live, lookups skip their
+own per-request watermark query; if the listening connection is lost they go back to it, so
+a dead feed costs speed, never correctness. Bursts of notifications coalesce into one
+catch-up. SQLite has no such channel: there every lookup checks the watermarks itself.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from registry.db import current_engine, is_sqlite
+from registry.lookup import service
+from registry.writes import CHANGE_CHANNEL
+
+log = logging.getLogger(__name__)
+
+
+class ChangeFeed:
+    """One LISTEN connection and the task that applies what it hears."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.pending = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    def _heard(self, *_: Any) -> None:
+        self.pending.set()
+
+    def _lost(self, *_: Any) -> None:
+        log.warning("registry change feed lost its connection; lookups check for changes themselves")
+        service.trust_change_feed(None)
+
+    async def _apply(self) -> None:
+        while True:
+            await self.pending.wait()
+            self.pending.clear()
+            try:
+                await service.catch_up()
+            except Exception:  # a failed catch-up must not end the feed; the next lookup rebuilds
+                log.exception("registry change feed could not update the lookup index")
+                service.forget()
+
+    async def stop(self) -> None:
+        service.trust_change_feed(None)
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        await self.connection.close()
+
+
+async def start_listener() -> ChangeFeed | None:
+    """Call once per serving process after the engine is chosen; None on SQLite.
+
+    LISTEN first, then catch up once: a change committed while the index was being built is
+    either in that catch-up or in a later notification, never lost.
+    """
+    engine = current_engine()
+    if is_sqlite(engine):
+        return None
+    connection = await engine.get_new_connection()
+    feed = ChangeFeed(connection)
+    await connection.add_listener(CHANGE_CHANNEL, feed._heard)
+    connection.add_termination_listener(feed._lost)
+    await service.catch_up()
+    service.trust_change_feed(engine)
+    feed.task = asyncio.create_task(feed._apply(), name="registry-change-feed")
+    return feed
