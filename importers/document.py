@@ -63,7 +63,7 @@ class Document:
     pages: list[Page]
     producer: str = ""
     needs_ocr_pages: list[int] = field(default_factory=list)
-    """Pages with no trustworthy text that could not be OCR'd (no OCR engine available)."""
+    """Pages with no trustworthy text that could not be OCR'd (no OCR engine available, or OCR gave no trustworthy text)."""
 
     @property
     def text(self) -> str:

@@ -137,8 +137,9 @@ async def ingest_document(
         pages = ", ".join(map(str, document.needs_ocr_pages))
         return {
             **base, "status": "needs_ocr",
-            "error": f"page(s) {pages} have no trustworthy text layer and no OCR engine is available "
-                     "(install tesseract-ocr with the khm and eng languages); the document was not checked",
+            "error": f"page(s) {pages} have no trustworthy text: neither the PDF's text layer nor OCR "
+                     "gave readable text (is tesseract-ocr with the khm and eng languages installed? "
+                     "is the scan legible?); the document was not checked",
             "fields": {}, "findings": [],
         }
     contract = await asyncio.to_thread(extract, document, passport_key=passport_hash_key())

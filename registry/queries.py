@@ -201,8 +201,8 @@ async def licence_answer(number: str, as_of: dt.date | None = None) -> dict[str,
 
     For a sub-licence, `status` is its own status and `agency_status` that of the parent
     licence on the same date; `may_recruit` is true only when both are in force. Served on a
-    kept connection in one statement for a licence, two for a sub-licence (its events and its
-    agency's are read together), because this is the public "is this number licensed" check.
+    kept connection in one statement for a licence (and one more for a sub-licence: the row
+    with both histories), because this is the public "is this number licensed" check.
     """
     key = _key(number)
     day = as_of or today()
@@ -210,20 +210,26 @@ async def licence_answer(number: str, as_of: dt.date | None = None) -> dict[str,
 
 
 _LICENCE_ANSWER_SQL = (
-    "SELECT l.number, l.destinations, l.version, a.name_en, a.name_km, e.event, e.date, e.valid_until"
+    "SELECT l.number AS number, l.destinations AS destinations, l.version AS version, a.name_en AS name_en,"
+    " a.name_km AS name_km, e.event AS event, e.date AS date, e.valid_until AS valid_until"
     " FROM licence l JOIN agency a ON a.id = l.agency LEFT JOIN licence_event e ON e.licence = l.id"
     " WHERE l.number_norm = {} ORDER BY e.date, e.id"
 )
-_SUB_LICENCE_SQL = (
-    "SELECT s.id, s.number, s.version, s.licence, b.name_en, b.name_km, p.number, p.destinations, pa.name_en"
-    " FROM sub_licence s JOIN broker b ON b.id = s.broker JOIN licence p ON p.id = s.licence"
-    " JOIN agency pa ON pa.id = p.agency WHERE s.number_norm = {}"
+_SUB_LICENCE_PART = (
+    "SELECT s.id AS sub_id, s.number AS sub_number, s.version AS sub_version, b.name_en AS broker_en,"
+    " b.name_km AS broker_km, p.number AS parent_number, p.destinations AS parent_destinations,"
+    " pa.name_en AS agency_en, {own} AS own, e.event AS event, e.date AS date, e.valid_until AS valid_until,"
+    " e.id AS event_id FROM sub_licence s JOIN broker b ON b.id = s.broker JOIN licence p ON p.id = s.licence"
+    " JOIN agency pa ON pa.id = p.agency {join} WHERE s.number_norm = {{}}"
 )
-_BOTH_HISTORIES_SQL = (
-    "SELECT 0 AS own, event, date, valid_until, id FROM sub_licence_event WHERE sub_licence = {}"
-    " UNION ALL SELECT 1, event, date, valid_until, id FROM licence_event WHERE licence = {}"
-    " ORDER BY 1, 3, 5"
+_SUB_LICENCE_ANSWER_SQL = (
+    _SUB_LICENCE_PART.format(own=0, join="LEFT JOIN sub_licence_event e ON e.sub_licence = s.id")
+    + " UNION ALL "
+    + _SUB_LICENCE_PART.format(own=1, join="JOIN licence_event e ON e.licence = s.licence")
+    + " ORDER BY 9, 11, 13"
 )
+"""The sub-licence, its broker and agency, and both histories (own = 0: the sub-licence's,
+1: its agency licence's) in one statement, so the two statuses come from the same snapshot."""
 
 
 def _date(value: Any) -> dt.date | None:
@@ -258,15 +264,14 @@ async def _licence_answer(key: str, day: dt.date) -> dict[str, Any] | None:
 
 
 async def _sub_licence_answer(number: str, key: str, day: dt.date) -> dict[str, Any]:
-    found = await point_reads.rows(_SUB_LICENCE_SQL, key)
+    found = await point_reads.rows(_SUB_LICENCE_ANSWER_SQL, key, key)
     if not found:
         raise NotFoundError(f"no licence or sub-licence numbered {number!r} is registered")
-    sub_id, number, version, licence_id, name_en, name_km, parent_number, destinations, agency_name = found[0]
-    events = await point_reads.rows(_BOTH_HISTORIES_SQL, sub_id, licence_id)
-    state = status_on([_event(*r[1:4]) for r in events if r[0] == 0], day)
-    parent_state = status_on([_event(*r[1:4]) for r in events if r[0] == 1], day)
+    _, sub_number, version, name_en, name_km, parent_number, destinations, agency_name = found[0][:8]
+    state = status_on([_event(*r[9:12]) for r in found if r[8] == 0 and r[9] is not None], day)
+    parent_state = status_on([_event(*r[9:12]) for r in found if r[8] == 1], day)
     return {
-        "number": number,
+        "number": sub_number,
         "kind": "sub_licence",
         "name": name_en,
         "name_km": name_km,

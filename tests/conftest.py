@@ -27,6 +27,16 @@ PG_ADMIN_URL = os.environ.get(
 )
 
 
+def pytest_configure(config) -> None:
+    """One OCR cache for the whole run, so every corpus test after the first reads OCR'd pages
+    from disk. It starts empty (the first reader pays for real OCR) unless the developer points
+    FAIRRECRUIT_TEST_OCR_CACHE at a warm one."""
+    if not os.environ.get("FAIRRECRUIT_TEST_OCR_CACHE"):
+        import tempfile
+
+        os.environ["FAIRRECRUIT_TEST_OCR_CACHE"] = tempfile.mkdtemp(prefix="fairrecruit-ocr-")
+
+
 @dataclass
 class DatabaseUnderTest:
     name: str

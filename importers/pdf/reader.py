@@ -1,6 +1,7 @@
 """One PDF into an `importers.document.Document`: per page, every candidate text layer is
-judged and the best one kept; pages no layer can be trusted with are OCR'd (or listed in
-`needs_ocr_pages` when no OCR engine is available); ruled tables get their cell text from
+judged and the best one kept; pages no layer can be trusted with are OCR'd (and listed in
+`needs_ocr_pages` when no OCR engine is available or OCR gives no trustworthy text either);
+ruled tables get their cell text from
 the page's chosen text."""
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from importers.document import Document, Line, Page, PageSource, Word
-from importers.pdf import fusion, layout, ocr as ocr_engine, pdfium as pdfium_layer, plumber, poppler
+from importers.pdf import fusion, layout, ocr as ocr_engine, pdfium as pdfium_layer, poppler
 from importers.pdf import quality, tables
 from importers.pdf.limits import ReadLimits
 from importers.pdf.preflight import open_checked
@@ -52,7 +53,9 @@ def read_pdf(
 
     Raises `UnreadableDocumentError` when the document is rejected (empty, not a PDF,
     encrypted, over a limit, ...). A page without trustworthy text is OCR'd when `ocr` is
-    true and tesseract is installed; otherwise its number goes to `needs_ocr_pages`.
+    true and tesseract is installed; when that is impossible, or the OCR text scores below
+    `quality.TRUSTED` (a blank page, a page of random glyphs), its number goes to
+    `needs_ocr_pages` and the page stays empty, so no one checks a contract on noise.
     """
     limits = limits or ReadLimits.from_env()
     pdf = open_checked(data, limits, password)
@@ -70,7 +73,7 @@ def read_pdf(
             _ocr_pages(document, pdf, untrusted, rejected, limits)
         else:
             document.needs_ocr_pages = [page.number for page in untrusted]
-        _add_tables(document, pdf, data, password)
+        _add_tables(document, pdf)
         return document
     finally:
         pdf.close()
@@ -85,9 +88,13 @@ def _ocr_pages(document, pdf, untrusted: list[Page], rejected, limits: ReadLimit
         fallback = rejected.get(page.number)
         if fallback is not None:
             words = fusion.correct_ocr(words, fallback)
-        page.lines = layout.lines_in_reading_order(words)
-        page.source = "ocr"
-        page.quality = quality.assess(page.text).score
+        lines = layout.lines_in_reading_order(words)
+        score = quality.assess("\n".join(line.text for line in lines)).score
+        page.quality = score
+        if score < quality.TRUSTED:
+            document.needs_ocr_pages.append(page.number)
+            continue
+        page.lines, page.source = lines, "ocr"
 
 
 def _read_page(
@@ -124,21 +131,17 @@ def _read_page(
         pdf_page.close()
 
 
-def _add_tables(document: Document, pdf: pdfium.PdfDocument, data: bytes, password) -> None:
-    candidates = []
+def _add_tables(document: Document, pdf: pdfium.PdfDocument) -> None:
     for page in document.pages:
+        if not page.lines:
+            continue
         pdf_page = pdf[page.number - 1]
         try:
-            if page.lines and tables.may_have_table(pdf_page):
-                candidates.append(page)
+            if tables.may_have_table(pdf_page):
+                words = [word for line in page.lines for word in line.words]
+                page.tables = tables.tables_for_page(pdf_page, words)
         finally:
             pdf_page.close()
-    if not candidates:
-        return
-    with plumber.open_pdf(data, password) as opened:
-        for page in candidates:
-            words = [word for line in page.lines for word in line.words]
-            page.tables = tables.tables_for_page(opened.pages[page.number - 1], words)
 
 
 def _producer(pdf: pdfium.PdfDocument) -> str:

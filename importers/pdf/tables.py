@@ -1,29 +1,48 @@
-"""Tables: pdfplumber finds the ruled grid; the text of each cell comes from the page's chosen
-layer (or OCR), because pdfplumber's own Khmer text is scrambled."""
+"""Tables: pdfplumber's grid finder on the ruling lines pdfium reads (`rulings.py`); the text
+of each cell comes from the page's chosen layer (or OCR), because pdfplumber's own Khmer text
+is scrambled."""
 from __future__ import annotations
 
-import pypdfium2.raw as pdfium_c
+from dataclasses import dataclass, field
 
 from importers.document import BBox, Table, Word
-from importers.pdf import layout, plumber
+from importers.pdf import layout, rulings
 
 _MIN_RULES = 4
-"""Pages with fewer drawn paths than this cannot hold a ruled table; pdfplumber is skipped."""
+"""Pages with fewer drawn paths than this cannot hold a ruled table; no grid is searched."""
 
 
 def may_have_table(pdfium_page) -> bool:
-    count = 0
-    for _ in pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2):
-        count += 1
-        if count >= _MIN_RULES:
-            return True
-    return False
+    return rulings.path_count(pdfium_page, _MIN_RULES) >= _MIN_RULES
 
 
-def tables_for_page(plumber_page, words: list[Word]) -> list[Table]:
+@dataclass
+class _RuledPage:
+    """What pdfplumber's `TableFinder` reads from a page: its box and its edges."""
+
+    bbox: tuple[float, float, float, float]
+    edges: list[rulings.Edge] = field(default_factory=list)
+
+
+def table_cells(pdfium_page) -> list[tuple[BBox, list[list[BBox | None]]]]:
+    """Ruled tables of a page: (table box, rows of cell boxes; None for a merged-away cell)."""
+    from pdfplumber.table import TableFinder  # pdfminer is slow to import; few pages need it
+
+    width, height = pdfium_page.get_size()
+    page = _RuledPage((0.0, 0.0, width, height), rulings.page_edges(pdfium_page))
+    found = []
+    for table in TableFinder(page).tables:
+        rows = [list(row.cells) for row in table.rows]
+        if len(rows) < 2 or max(len(row) for row in rows) < 2:
+            continue  # a single ruled box (a frame around a paragraph) is not a table
+        found.append((tuple(table.bbox), rows))
+    return found
+
+
+def tables_for_page(pdfium_page, words: list[Word]) -> list[Table]:
     return [
         Table([[_cell_text(cell, words) for cell in row] for row in rows], bbox)
-        for bbox, rows in plumber.table_cells(plumber_page)
+        for bbox, rows in table_cells(pdfium_page)
     ]
 
 
