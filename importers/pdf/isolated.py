@@ -1,22 +1,35 @@
-"""Reading untrusted PDFs in a resource-limited subprocess.
+"""Reading untrusted PDFs in resource-limited worker processes.
 
 A hostile document can make a parser allocate without bound, loop, or crash in native code.
-The child process gets an address-space limit (RLIMIT_AS), a CPU-time limit (RLIMIT_CPU), a
-file-size limit, its own session (so the whole process group, including pdftotext and
-tesseract, is killed on timeout) and a wall-clock deadline. Whatever happens to it, the
-caller gets a Document or an UnreadableDocumentError, never a dead server.
+A worker process gets an address-space limit (RLIMIT_AS), a CPU-time limit per document
+(RLIMIT_CPU, soft limit moved forward before each document), a file-size limit, its own
+session (so the whole process group, including pdftotext and tesseract, is killed on
+timeout) and a wall-clock deadline per document. Whatever happens to it, the caller gets a
+Document or an UnreadableDocumentError, never a dead server.
 
-The result comes back as JSON, not pickle: a child compromised by a malicious file must not
-be able to run code in the parent.
+Workers are kept between documents (starting Python and importing pdfium costs more than
+reading a short contract): a worker that timed out, crashed or ran out of memory is killed and
+replaced, and every worker is retired after `DOCUMENTS_PER_WORKER` documents. The price is that
+documents read by one worker share its process: a document that took control of the parser
+could see a later document of the same worker. Set FAIRRECRUIT_PDF_WORKER_DOCUMENTS=1 for one
+process per document.
+
+Results come back as JSON, not pickle: a worker compromised by a malicious file must not be
+able to run code in the parent.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import resource
+import select
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 from dataclasses import asdict
 
 from importers.document import Document, Line, Page, Table, Word
@@ -26,9 +39,13 @@ from importers.pdf.limits import ReadLimits
 _FILE_SIZE_LIMIT = 1 << 30
 """Largest file the child may write (temporary PNG renders, pdftotext output)."""
 _ERROR_EXIT = 3
-"""The child rejected the document; stdout holds {"reason", "message"}."""
+"""The child rejected the document; its answer holds {"reason", "message"}."""
 _MEMORY_EXIT = 4
 """The child ran out of its address space in Python code."""
+DOCUMENTS_PER_WORKER = int(os.environ.get("FAIRRECRUIT_PDF_WORKER_DOCUMENTS", "50"))
+"""Documents one worker reads before it is retired (bounds leaks and shared state)."""
+_MAX_IDLE = max(2, os.cpu_count() or 1)
+"""Idle workers kept per set of limits; more concurrent reads start more workers."""
 
 
 def read_pdf_isolated(
@@ -38,38 +55,155 @@ def read_pdf_isolated(
     ocr: bool = True,
     password: str | None = None,
 ) -> Document:
-    """`read_pdf` in a child process bounded by `limits` (memory, CPU, wall clock)."""
+    """`read_pdf` in a worker process bounded by `limits` (memory, CPU, wall clock)."""
     limits = limits or ReadLimits.from_env()
-    header = json.dumps({"limits": asdict(limits), "ocr": ocr, "password": password})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "importers.pdf.isolated"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=lambda: _limit_child(limits),
-    )
+    header = json.dumps({"limits": asdict(limits), "ocr": ocr, "password": password, "size": len(data)})
+    worker = _POOL.checkout(limits)
+    deadline = time.monotonic() + limits.max_seconds
     try:
-        out, err = process.communicate(header.encode() + b"\n" + data, timeout=limits.max_seconds)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
+        worker.process.stdin.write(header.encode() + b"\n" + data)
+        worker.process.stdin.flush()
+        status, payload = worker.answer(deadline)
+    except TimeoutError:
+        worker.kill()
         raise UnreadableDocumentError(
             "timeout",
             f"Reading the PDF took longer than {limits.max_seconds:g} s and was stopped.",
         ) from None
-    finally:
-        if process.poll() is None:
-            _kill_group(process)
-    return _result(process.returncode, out, err, limits)
+    except (BrokenPipeError, EOFError):
+        err = worker.kill()
+        return _result(worker.process.returncode, b"", err, limits)
+    _POOL.checkin(worker)
+    return _result(status, payload, b"", limits)
+
+
+class _Worker:
+    def __init__(self, limits: ReadLimits) -> None:
+        self.limits = limits
+        self.documents = 0
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "importers.pdf.isolated"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            start_new_session=True,
+            preexec_fn=lambda: _limit_child(limits),
+        )
+
+    def answer(self, deadline: float) -> tuple[int, bytes]:
+        """(status, JSON payload) of the current document: a line `status size`, then bytes."""
+        line = self._read_until(b"\n", deadline)
+        status, size = (int(part) for part in line.split())
+        self.documents += 1
+        return status, self._read_exactly(size, deadline)
+
+    def _read_until(self, end: bytes, deadline: float) -> bytes:
+        out = bytearray()
+        while not out.endswith(end):
+            out += self._read_some(1, deadline)
+        return bytes(out)
+
+    def _read_exactly(self, size: int, deadline: float) -> bytes:
+        out = bytearray()
+        while len(out) < size:
+            out += self._read_some(size - len(out), deadline)
+        return bytes(out)
+
+    def _read_some(self, most: int, deadline: float) -> bytes:
+        fd = self.process.stdout.fileno()
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, most)
+        if not chunk:
+            self.process.wait()
+            raise EOFError
+        return chunk
+
+    def alive(self) -> bool:
+        return self.process.poll() is None and self.documents < DOCUMENTS_PER_WORKER
+
+    def kill(self) -> bytes:
+        """Kill the worker's process group; the tail of what it wrote on stderr."""
+        _kill_group(self.process)
+        self.stderr.seek(0)
+        tail = self.stderr.read()[-4096:]
+        self.close_files()
+        return tail
+
+    def retire(self) -> None:
+        """Closing stdin ends the child's loop; it is killed if it does not go."""
+        try:
+            self.process.stdin.close()
+            self.process.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+
+    def close_files(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+class _Pool:
+    """Idle workers per set of limits; safe to use from several threads (`asyncio.to_thread`)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.idle: dict[ReadLimits, list[_Worker]] = {}
+        self.owner = os.getpid()
+
+    def checkout(self, limits: ReadLimits) -> _Worker:
+        with self.lock:
+            if self.owner != os.getpid():  # forked: the parent's workers are not ours to use
+                self.idle, self.owner = {}, os.getpid()
+            workers = self.idle.get(limits, [])
+            while workers:
+                worker = workers.pop()
+                if worker.alive():
+                    return worker
+                worker.kill()
+        return _Worker(limits)
+
+    def checkin(self, worker: _Worker) -> None:
+        with self.lock:
+            workers = self.idle.setdefault(worker.limits, [])
+            if worker.alive() and len(workers) < _MAX_IDLE and self.owner == os.getpid():
+                workers.append(worker)
+                return
+        worker.retire()
+
+    def close(self) -> None:
+        with self.lock:
+            workers = [w for group in self.idle.values() for w in group]
+            self.idle = {}
+        for worker in workers:
+            worker.retire()
+
+
+_POOL = _Pool()
+atexit.register(_POOL.close)
 
 
 def _limit_child(limits: ReadLimits) -> None:
     memory = limits.max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.max_cpu_seconds)
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, (cpu + 5) * DOCUMENTS_PER_WORKER))
     resource.setrlimit(resource.RLIMIT_FSIZE, (_FILE_SIZE_LIMIT, _FILE_SIZE_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _allow_cpu_for_next_document(seconds: int) -> None:
+    """RLIMIT_CPU counts the process's whole life: move the soft limit to `seconds` from now."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = int(usage.ru_utime + usage.ru_stime) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    resource.setrlimit(resource.RLIMIT_CPU, (min(used + seconds, hard), hard))
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -130,22 +264,25 @@ def document_from_json(raw: dict) -> Document:
 
 
 def _child() -> int:
+    """Serve documents until stdin closes: a JSON header line with the byte `size`, then the
+    bytes; answer a line `status size`, then that many bytes of JSON."""
     try:
         from importers.pdf.reader import read_pdf
 
-        stream = sys.stdin.buffer
-        header = json.loads(stream.readline())
-        data = stream.read()
-        document = read_pdf(
-            data,
-            limits=ReadLimits(**header["limits"]),
-            ocr=header["ocr"],
-            password=header["password"],
-        )
-        sys.stdout.write(json.dumps(document_to_json(document), ensure_ascii=False))
-    except UnreadableDocumentError as exc:
-        sys.stdout.write(json.dumps({"reason": exc.reason, "message": str(exc)}))
-        return _ERROR_EXIT
+        stream, out = sys.stdin.buffer, sys.stdout.buffer
+        while line := stream.readline():
+            header = json.loads(line)
+            data = stream.read(header["size"])
+            limits = ReadLimits(**header["limits"])
+            _allow_cpu_for_next_document(limits.max_cpu_seconds)
+            try:
+                document = read_pdf(data, limits=limits, ocr=header["ocr"], password=header["password"])
+                status, answer = 0, document_to_json(document)
+            except UnreadableDocumentError as exc:
+                status, answer = _ERROR_EXIT, {"reason": exc.reason, "message": str(exc)}
+            payload = json.dumps(answer, ensure_ascii=False).encode()
+            out.write(f"{status} {len(payload)}\n".encode() + payload)
+            out.flush()
     except MemoryError:
         return _MEMORY_EXIT
     return 0

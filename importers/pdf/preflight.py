@@ -6,12 +6,14 @@ in bounded chunks instead of letting a parser allocate the whole output.
 """
 from __future__ import annotations
 
+import ctypes
 import re
 import zlib
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from importers.pdf import page_objects
 from importers.pdf.errors import UnreadableDocumentError
 from importers.pdf.limits import ReadLimits
 
@@ -138,8 +140,10 @@ def _check_page(pdf: pdfium.PdfDocument, index: int, limits: ReadLimits) -> None
                 f"Page {index + 1} measures {width:.0f} x {height:.0f} points, far beyond any "
                 "paper size.",
             )
-        for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-            w, h = obj.get_px_size()
+        for obj, kind in page_objects.raw_objects(page, max_depth=4):
+            if kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                continue
+            w, h = _pixel_size(obj)
             if w * h > limits.max_page_pixels:
                 raise UnreadableDocumentError(
                     "page_too_large",
@@ -148,3 +152,10 @@ def _check_page(pdf: pdfium.PdfDocument, index: int, limits: ReadLimits) -> None
                 )
     finally:
         page.close()
+
+
+def _pixel_size(image) -> tuple[int, int]:
+    w, h = ctypes.c_uint(), ctypes.c_uint()
+    if not pdfium_c.FPDFImageObj_GetImagePixelSize(image, w, h):
+        raise pdfium.PdfiumError("Failed to get image size.")
+    return w.value, h.value

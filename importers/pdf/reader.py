@@ -66,14 +66,19 @@ def read_pdf(
             None if password else poppler.words_by_page(data, len(pdf), timeout=limits.max_seconds)
         )
         rejected: dict[int, list[Word]] = {}
-        for index in range(len(pdf)):
-            document.pages.append(_read_page(pdf, index, poppler_pages, rejected))
-        untrusted = [page for page in document.pages if page.source == "none"]
-        if untrusted and ocr and ocr_engine.available():
-            _ocr_pages(document, pdf, untrusted, rejected, limits)
-        else:
-            document.needs_ocr_pages = [page.number for page in untrusted]
-        _add_tables(document, pdf)
+        pdf_pages = [pdf[index] for index in range(len(pdf))]  # loading a page parses it: once
+        try:
+            for index, pdf_page in enumerate(pdf_pages):
+                document.pages.append(_read_page(pdf_page, index, poppler_pages, rejected))
+            untrusted = [page for page in document.pages if page.source == "none"]
+            if untrusted and ocr and ocr_engine.available():
+                _ocr_pages(document, pdf, untrusted, rejected, limits)
+            else:
+                document.needs_ocr_pages = [page.number for page in untrusted]
+            _add_tables(document, pdf_pages)
+        finally:
+            for pdf_page in pdf_pages:
+                pdf_page.close()
         return document
     finally:
         pdf.close()
@@ -98,50 +103,41 @@ def _ocr_pages(document, pdf, untrusted: list[Page], rejected, limits: ReadLimit
 
 
 def _read_page(
-    pdf: pdfium.PdfDocument, index: int, poppler_pages, rejected: dict[int, list[Word]]
+    pdf_page: pdfium.PdfPage, index: int, poppler_pages, rejected: dict[int, list[Word]]
 ) -> Page:
     """The page from its best layer; an untrusted page stays empty, and its best layer goes
     to `rejected` when only its Khmer failed (its Latin and digits can still correct OCR)."""
-    pdf_page = pdf[index]
-    try:
-        width, height = pdf_page.get_size()
-        layers: dict[PageSource, list[Word]] = {}
-        if poppler_pages is not None:
-            layers["pdftotext"] = poppler_pages[index]
-        layers["pypdfium2"] = pdfium_layer.page_words(pdf_page)
-        ranked = candidates_for_page(layers)
-        if ranked[0].source == "pdftotext":
-            reference = fusion.reference_text(layers["pypdfium2"])
-            ranked[0].lines = fusion.join_khmer_pieces(ranked[0].lines, reference)
-        best = ranked[0]
-        page = Page(index + 1, width, height, quality=best.quality.score)
-        if len(ranked) > 1:
-            agreement = quality.khmer_agreement(
-                "\n".join(line.text for line in ranked[0].lines),
-                "\n".join(line.text for line in ranked[1].lines),
-            )
-            if agreement is not None and agreement < quality.AGREEMENT:
-                page.quality = min(page.quality, agreement)
-        if page.quality >= quality.TRUSTED:
-            page.lines, page.source = best.lines, best.source
-        elif best.quality.latin_reliable:
-            rejected[page.number] = layers[best.source]
-        return page
-    finally:
-        pdf_page.close()
+    width, height = pdf_page.get_size()
+    layers: dict[PageSource, list[Word]] = {}
+    if poppler_pages is not None:
+        layers["pdftotext"] = poppler_pages[index]
+    layers["pypdfium2"] = pdfium_layer.page_words(pdf_page)
+    ranked = candidates_for_page(layers)
+    if ranked[0].source == "pdftotext":
+        reference = fusion.reference_text(layers["pypdfium2"])
+        ranked[0].lines = fusion.join_khmer_pieces(ranked[0].lines, reference)
+    best = ranked[0]
+    page = Page(index + 1, width, height, quality=best.quality.score)
+    if len(ranked) > 1:
+        agreement = quality.khmer_agreement(
+            "\n".join(line.text for line in ranked[0].lines),
+            "\n".join(line.text for line in ranked[1].lines),
+        )
+        if agreement is not None and agreement < quality.AGREEMENT:
+            page.quality = min(page.quality, agreement)
+    if page.quality >= quality.TRUSTED:
+        page.lines, page.source = best.lines, best.source
+    elif best.quality.latin_reliable:
+        rejected[page.number] = layers[best.source]
+    return page
 
 
-def _add_tables(document: Document, pdf: pdfium.PdfDocument) -> None:
+def _add_tables(document: Document, pdf_pages: list[pdfium.PdfPage]) -> None:
     for page in document.pages:
-        if not page.lines:
-            continue
-        pdf_page = pdf[page.number - 1]
-        try:
-            if tables.may_have_table(pdf_page):
-                words = [word for line in page.lines for word in line.words]
-                page.tables = tables.tables_for_page(pdf_page, words)
-        finally:
-            pdf_page.close()
+        pdf_page = pdf_pages[page.number - 1]
+        if page.lines and tables.may_have_table(pdf_page):
+            words = [word for line in page.lines for word in line.words]
+            page.tables = tables.tables_for_page(pdf_page, words)
 
 
 def _producer(pdf: pdfium.PdfDocument) -> str:

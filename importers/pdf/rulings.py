@@ -13,6 +13,8 @@ from collections.abc import Iterator
 import pypdfium2.raw as pdfium_c
 from pypdfium2 import PdfMatrix
 
+from importers.pdf import page_objects
+
 Edge = dict[str, object]
 Point = tuple[float, float]
 _MAX_FORM_DEPTH = 2
@@ -22,10 +24,11 @@ _MAX_FORM_DEPTH = 2
 def path_count(page, enough: int) -> int:
     """Number of path objects on the page, counting stops at `enough`."""
     count = 0
-    for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=_MAX_FORM_DEPTH):
-        count += 1
-        if count >= enough:
-            break
+    for _, kind in page_objects.raw_objects(page, _MAX_FORM_DEPTH):
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            count += 1
+            if count >= enough:
+                break
     return count
 
 
