@@ -11,6 +11,7 @@ from pathlib import Path
 from litestar import Litestar, asgi
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
+from litestar.exceptions import HTTPException
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
@@ -19,7 +20,9 @@ from litestar.types import Receive, Scope, Send
 
 from api.auth import OWN_LOGIN_OPT, PUBLIC, route_access
 from api.errors import EXCEPTION_HANDLERS
+from api.openapi_problems import document_problems
 from api.signing import Signer
+from registry import change_feed
 from registry.db import ensure_schema
 from registry.settings import data_dir
 
@@ -36,6 +39,24 @@ class Limits:
     """Login attempts per client address on the inspector login form."""
     body_bytes: int = JSON_BODY_LIMIT
 
+    @classmethod
+    def from_env(cls) -> "Limits":
+        """`FAIRRECRUIT_PUBLIC_RATE` / `FAIRRECRUIT_LOGIN_RATE` as `COUNT/UNIT` (unit: second,
+        minute, hour, day), e.g. `100000/second` to lift the public limit for a load test."""
+        import os
+
+        def rate(name: str, default: tuple[str, int]) -> tuple[str, int]:
+            raw = os.environ.get(name)
+            if not raw:
+                return default
+            count, _, unit = raw.partition("/")
+            if unit not in ("second", "minute", "hour", "day") or not count.isdigit() or int(count) < 1:
+                raise ValueError(f"{name} must look like 60/minute, not {raw!r}")
+            return (unit, int(count))
+
+        return cls(public_rate=rate("FAIRRECRUIT_PUBLIC_RATE", cls.public_rate),
+                   login_rate=rate("FAIRRECRUIT_LOGIN_RATE", cls.login_rate))
+
 
 def _is_public(request) -> bool:
     return bool(request.route_handler.opt.get("public"))
@@ -45,10 +66,52 @@ def _is_login(request) -> bool:
     return bool(request.route_handler.opt.get("login"))
 
 
-def _admin_mount(production: bool):
+class _BodyLimit:
+    """Runs a mounted ASGI app (which reads the raw stream, past Litestar's own body limit) so
+    that a body over `limit` bytes, declared or streamed, gets a 413 problem instead: the app
+    is told the client left, and whatever it answers is dropped."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.limit:
+            raise self.too_large()
+        seen, over = 0, False
+
+        async def bounded_receive() -> dict:
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                over = seen > self.limit
+                if over:
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: dict) -> None:
+            if not over:
+                await send(message)
+
+        try:
+            await self.app(scope, bounded_receive, guarded_send)
+        except Exception:  # noqa: BLE001 - the app's reaction to the cut-off body is not our answer
+            if not over:
+                raise
+        if over:
+            raise self.too_large()
+
+    def too_large(self) -> HTTPException:
+        return HTTPException(status_code=413, detail=f"the request body is over {self.limit} bytes")
+
+
+def _admin_mount(production: bool, body_bytes: int):
     from api.admin import admin_asgi_app
 
-    admin = admin_asgi_app(production=production)
+    admin = _BodyLimit(admin_asgi_app(production=production), body_bytes)
 
     # Not PUBLIC: its single-page app makes many requests, and its login has its own limiter.
     @asgi("/admin", is_mount=True, copy_scope=True, opt={OWN_LOGIN_OPT: True})
@@ -59,8 +122,10 @@ def _admin_mount(production: bool):
 
 
 def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, debug: bool = False,
-               with_admin: bool = True, secure_cookies: bool = False) -> Litestar:
-    """`secure_cookies`: mark Piccolo Admin's session cookie Secure (serve over HTTPS only)."""
+               with_admin: bool = True, secure_cookies: bool = False, change_feed_hooks: bool = False) -> Litestar:
+    """`secure_cookies`: mark Piccolo Admin's session cookie Secure (serve over HTTPS only).
+    `change_feed_hooks`: a served process (not an in-test client) opens a PostgreSQL pool and
+    listens for other processes' registry changes (`registry.change_feed`)."""
     from api.routes.contracts import ContractController
     from api.routes.flags import FlagController
     from api.routes.inspections import InspectionController
@@ -75,7 +140,7 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
                       RegistryController, ContractController, InspectorPages, InspectionController,
                       static_file]
     if with_admin:
-        handlers.append(_admin_mount(production=secure_cookies))
+        handlers.append(_admin_mount(production=secure_cookies, body_bytes=limits.body_bytes))
     public_limit = RateLimitConfig(rate_limit=limits.public_rate, check_throttle_handler=_is_public,
                                    store="public_rate_limit")
     login_limit = RateLimitConfig(rate_limit=limits.login_rate, check_throttle_handler=_is_login,
@@ -84,7 +149,10 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
         route_handlers=handlers,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[public_limit.middleware, login_limit.middleware],
-        on_startup=[ensure_schema],
+        # PostgreSQL: a connection pool and a LISTEN task that keeps this process's lookup
+        # index current with writes made by every other process (no-ops on SQLite).
+        on_startup=[ensure_schema, *([change_feed.start_serving] if change_feed_hooks else [])],
+        on_shutdown=[change_feed.stop_serving] if change_feed_hooks else [],
         openapi_config=OpenAPIConfig(
             title="fairrecruit", version="1", path="/schema",
             render_plugins=[SwaggerRenderPlugin(), ScalarRenderPlugin()],
@@ -95,6 +163,7 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
         debug=debug,
     )
     _refuse_undeclared_routes(app)
+    document_problems(app)
     return app
 
 
@@ -122,4 +191,5 @@ def app_from_environment() -> Litestar:
     from registry.settings import database_url
 
     use_engine(engine_from_url(database_url()))
-    return create_app(secure_cookies=bool(os.environ.get("FAIRRECRUIT_SECURE_COOKIES")))
+    return create_app(limits=Limits.from_env(), secure_cookies=bool(os.environ.get("FAIRRECRUIT_SECURE_COOKIES")),
+                      change_feed_hooks=True)

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from asyncpg.exceptions import DataError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
@@ -82,6 +83,14 @@ def http_error_handler(request: Request, exc: HTTPException) -> Response:
     return response
 
 
+def out_of_range_handler(request: Request, exc: Exception) -> Response:
+    """A number in the request no column can hold (an id of 2**70): the database driver refuses
+    to encode it (SQLite: OverflowError; asyncpg: DataError). That is bad input, not a fault."""
+    log.info("out-of-range value on %s %s: %s", request.method, request.url.path, exc)
+    return problem_response(422, PROBLEM_BASE + "invalid-input", "Invalid input",
+                            "a number in the request is out of range", request)
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -102,5 +111,7 @@ def _title(status: int) -> str:
 EXCEPTION_HANDLERS = {
     errors.FairrecruitError: domain_error_handler,
     HTTPException: http_error_handler,
+    OverflowError: out_of_range_handler,
+    DataError: out_of_range_handler,
     Exception: internal_error_handler,
 }

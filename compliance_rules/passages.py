@@ -6,6 +6,7 @@ inspector needs.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +16,7 @@ from compliance_rules.text import normalise, sentences
 from compliance_rules.vocabulary import affirmed, concept
 
 MAX_EVIDENCE = 6
+_PART_BREAK = re.compile(r"\s*;\s*|,\s+and\s+|,\s+(?=(?:is|are|will|shall)\s)", re.I)
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,15 @@ class Passage:
     def affirms(self, name: str) -> bool:
         """The concept occurs at least once without a negation just before it."""
         return bool(affirmed(name, self.norm))
+
+    def parts(self) -> list["Passage"]:
+        """The sentence cut at `;` and at `, and`: `paid sick leave of 30 days, and is
+        registered with social security` makes two statements, and a rule that sets leave
+        sentences aside must not lose the second one."""
+        pieces = [piece for piece in _PART_BREAK.split(self.text) if piece and piece.strip()]
+        if len(pieces) < 2:
+            return [self]
+        return [Passage(self.clause, piece, normalise(piece), self.heading) for piece in pieces]
 
     def evidence(self) -> Evidence:
         return Evidence(page=self.clause.page, text=self.text, bbox=self.clause.bbox)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,32 +118,66 @@ def _stored_result(file_name: str, row: dict[str, Any], flags: list[dict[str, An
     }
 
 
-async def ingest_document(
-    data: bytes, file_name: str, *, actor: str, facts: RegistryFactsForIngest | None = None
-) -> dict[str, Any]:
-    """One PDF in, one result out: `{"file", "sha256", "status": checked|needs_ocr|error,
-    "error"?, "fields", "findings"}`. Raises nothing for a bad document: errors are results."""
+@dataclass
+class _Read:
+    """A document read and its terms extracted (the slow, parallel half of ingest), or the
+    result that ends its journey there (unreadable, needs OCR)."""
+
+    sha256: str
+    document: Document | None = None
+    contract: ContractForCheck | None = None
+    result: dict[str, Any] | None = None
+
+
+async def _read_and_extract(data: bytes, file_name: str) -> _Read:
     sha256 = hashlib.sha256(data).hexdigest()
     base = {"file": file_name, "sha256": sha256}
-    existing = await store.find_contract(sha256)
-    if existing is not None:
-        return _stored_result(file_name, existing, await store.flags_of_contract(existing["id"]))
     try:
-        # Reading (a subprocess, OCR) and extraction are slow and synchronous: keep them off
-        # the event loop so a server goes on answering other requests meanwhile.
+        # Reading (a worker process, OCR) and extraction are slow and synchronous: keep them
+        # off the event loop so a server goes on answering other requests meanwhile.
         document: Document = await asyncio.to_thread(read_pdf_isolated, data)
     except UnreadableDocumentError as exc:
-        return {**base, "status": "error", "error": str(exc), "fields": {}, "findings": []}
+        return _Read(sha256, result={**base, "status": "error", "error": str(exc), "fields": {}, "findings": []})
     if document.needs_ocr:
         pages = ", ".join(map(str, document.needs_ocr_pages))
-        return {
+        return _Read(sha256, result={
             **base, "status": "needs_ocr",
             "error": f"page(s) {pages} have no trustworthy text: neither the PDF's text layer nor OCR "
                      "gave readable text (is tesseract-ocr with the khm and eng languages installed? "
                      "is the scan legible?); the document was not checked",
             "fields": {}, "findings": [],
-        }
+        })
     contract = await asyncio.to_thread(extract, document, passport_key=passport_hash_key())
+    return _Read(sha256, document, contract)
+
+
+async def ingest_document(
+    data: bytes, file_name: str, *, actor: str, facts: RegistryFactsForIngest | None = None
+) -> dict[str, Any]:
+    """One PDF in, one result out: `{"file", "sha256", "status": checked|needs_ocr|error,
+    "error"?, "fields", "findings"}`. Raises nothing for a bad document: errors are results."""
+    existing = await _already_ingested(hashlib.sha256(data).hexdigest(), file_name)
+    if existing is not None:
+        return existing
+    return await _check_and_store(await _read_and_extract(data, file_name), file_name, actor=actor, facts=facts)
+
+
+async def _already_ingested(sha256: str, file_name: str) -> dict[str, Any] | None:
+    existing = await store.find_contract(sha256)
+    if existing is None:
+        return None
+    return _stored_result(file_name, existing, await store.flags_of_contract(existing["id"]))
+
+
+async def _check_and_store(
+    read: _Read, file_name: str, *, actor: str, facts: RegistryFactsForIngest | None
+) -> dict[str, Any]:
+    """The rules and storage: run in input order, because a contract's rules see the contracts
+    of the same worker stored before it."""
+    if read.result is not None:
+        return read.result
+    sha256, document, contract = read.sha256, read.document, read.contract
+    assert document is not None and contract is not None
     facts = facts or await load_facts()
     passport_hash = contract.terms.worker_passport_hash
     facts.prior_contracts = []
@@ -178,7 +213,7 @@ async def ingest_document(
         related_findings=related,
         actor=actor,
     )
-    return {**base, "status": "checked", "fields": fields, "findings": [_finding_json(f) for f in findings]}
+    return {"file": file_name, "sha256": sha256, "status": "checked", "fields": fields, "findings": [_finding_json(f) for f in findings]}
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -192,18 +227,60 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-async def ingest_paths(paths: Iterable[Path], *, actor: str) -> AsyncIterator[dict[str, Any]]:
-    """Ingest files in input order; one result each, errors included."""
+async def ingest_paths(
+    paths: Iterable[Path], *, actor: str, jobs: int = 1
+) -> AsyncIterator[dict[str, Any]]:
+    """Ingest files in input order; one result each, errors included.
+
+    With `jobs` > 1, up to that many documents are read and extracted at once (each read in
+    its own worker process); rules and storage still run one document at a time, in order."""
     facts = await load_facts()
-    for path in expand_paths(paths):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            yield {"file": str(path), "sha256": None, "status": "error", "error": f"cannot read file: {exc.strerror}",
-                   "fields": {}, "findings": []}
-            continue
-        try:
-            yield await ingest_document(data, path.name, actor=actor, facts=facts)
-        except FairrecruitError as exc:
-            yield {"file": path.name, "sha256": hashlib.sha256(data).hexdigest(), "status": "error",
-                   "error": str(exc), "fields": {}, "findings": []}
+    files = expand_paths(paths)
+    slots = asyncio.Semaphore(max(1, jobs))
+
+    async def prepare(path: Path) -> _Read | dict[str, Any]:
+        async with slots:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                return {"file": str(path), "sha256": None, "status": "error",
+                        "error": f"cannot read file: {exc.strerror}", "fields": {}, "findings": []}
+            sha256 = hashlib.sha256(data).hexdigest()
+            if await store.find_contract(sha256) is not None:
+                return _Read(sha256)  # looked up again in order below: a batch may repeat a file
+            try:
+                return await _read_and_extract(data, path.name)
+            except FairrecruitError as exc:
+                return _error(path.name, sha256, exc)
+
+    window = max(1, jobs) * 2
+    pending: deque[asyncio.Task] = deque()
+    queue = iter(files)
+    for path in queue:
+        pending.append(asyncio.create_task(prepare(path)))
+        if len(pending) >= window:
+            break
+    ordered = iter(files)
+    try:
+        while pending:
+            path = next(ordered)
+            read = await pending.popleft()
+            if (following := next(queue, None)) is not None:
+                pending.append(asyncio.create_task(prepare(following)))
+            if isinstance(read, dict):
+                yield read
+                continue
+            try:
+                existing = await _already_ingested(read.sha256, path.name)
+                yield existing if existing is not None else await _check_and_store(
+                    read, path.name, actor=actor, facts=facts)
+            except FairrecruitError as exc:
+                yield _error(path.name, read.sha256, exc)
+    finally:
+        for task in pending:
+            task.cancel()
+
+
+def _error(file_name: str, sha256: str, exc: Exception) -> dict[str, Any]:
+    return {"file": file_name, "sha256": sha256, "status": "error", "error": str(exc),
+            "fields": {}, "findings": []}

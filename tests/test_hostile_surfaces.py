@@ -135,3 +135,15 @@ def test_upload_over_the_size_limit_is_refused_before_reading(db):
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("application/problem+json")
     assert asyncio.run(_counts()) == (0, 0, 0)
+
+
+def test_regression_ocr_of_noise_is_not_checked_as_a_contract(ocr_cache, monkeypatch):
+    """Found here: a blank page or one of random glyphs went through OCR and was then 'checked'
+    and stored with a dozen flags. OCR text below the trust threshold now means needs_ocr."""
+    from importers.pdf import read_pdf_isolated
+
+    for name, value in {**LIMITS_ENV, "FAIRRECRUIT_DATA_DIR": str(ocr_cache)}.items():
+        monkeypatch.setenv(name, value)
+    for build in (make.garbage_text_layer, make.deeply_nested):
+        document = read_pdf_isolated(build())
+        assert document.needs_ocr_pages == [1] and document.pages[0].lines == [], build.__name__

@@ -5,12 +5,14 @@ never stalls other requests.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, QueryParameter
 
 from api import contract_files
@@ -22,6 +24,16 @@ from registry.errors import NotFoundError, ValidationError
 INSPECTORS = allow("inspector")
 UPLOAD_LIMIT = ReadLimits.from_env().max_bytes + 64 * 1024
 """The PDF size limit plus room for the multipart envelope."""
+
+
+@dataclass
+class ContractUpload:
+    """The multipart form: field `data` holds the PDF.
+
+    A form, not a bare `UploadFile` body: with a bare one, Litestar 2.x fails with a 500 when
+    the request carries no file part (regression: test_upload_without_a_file_part_is_a_400)."""
+
+    data: UploadFile
 
 
 async def ingest_upload(data: bytes, file_name: str, actor: str) -> dict[str, Any]:
@@ -45,14 +57,16 @@ class ContractController(Controller):
     path = "/api/v1/contracts"
     tags = ["contracts"]
 
-    @post("/", request_max_body_size=UPLOAD_LIMIT, **INSPECTORS)
+    @post("/", request_max_body_size=UPLOAD_LIMIT, **INSPECTORS, responses={
+        200: ResponseSpec(data_container=dict[str, Any],
+                          description="Read but not checked: `status` is `needs_ocr`; nothing was stored.")})
     async def upload(
         self, request: Request,
-        data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: Annotated[ContractUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[dict[str, Any]]:
         """Multipart field `data`: one PDF. 201 with the findings when checked; 200 with
         `status: needs_ocr` when it could not be checked; 422 when it is unreadable."""
-        result = await ingest_upload(await data.read(), data.filename, request.state.user.name)
+        result = await ingest_upload(await data.data.read(), data.data.filename, request.state.user.name)
         return Response(result, status_code=201 if result["status"] == "checked" else 200)
 
     @get("/", **INSPECTORS)

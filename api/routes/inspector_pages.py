@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie, UploadFile
+from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromPath, QueryParameter
@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api import contract_files
 from api.auth import PUBLIC, TOKEN_COOKIE, allow
 from api.pages.i18n import context
-from api.routes.contracts import UPLOAD_LIMIT, ingest_upload
+from api.routes.contracts import UPLOAD_LIMIT, ContractUpload, ingest_upload
 from api.schemas import FlagStatus
 from registry import directory, flags
 from registry.tables import FLAG_STATUSES, SEVERITIES
@@ -130,8 +130,8 @@ class InspectorPages(Controller):
 
     @post("/upload", request_max_body_size=UPLOAD_LIMIT, **PAGE)
     async def upload(self, request: Request,
-                     data: Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Response:
-        result = await ingest_upload(await data.read(), data.filename, request.state.user.name)
+                     data: Annotated[ContractUpload, Body(media_type=RequestEncodingType.MULTI_PART)]) -> Response:
+        result = await ingest_upload(await data.data.read(), data.data.filename, request.state.user.name)
         if result["contract_id"] is not None:
             return Redirect(f"/inspector/contracts/{result['contract_id']}", status_code=303)
         return Template("inspector/upload.html", context=_page(request, result=result))

@@ -47,6 +47,13 @@ def _charges_worker(passage: Passage) -> bool:
     return worker_pays(passage) and not passage.affirms("reimbursed")
 
 
+def _not_employer_paid(passage: Passage, name: str) -> bool:
+    """Some statement of the sentence names the item without the employer paying it: in `No fee
+    is charged to the worker; the employer pays the medical examination and the bond` the
+    worker is named in one statement and the items in another, which the employer pays."""
+    return any(part.affirms(name) and not employer_pays(part) for part in passage.parts())
+
+
 # FEE001 ------------------------------------------------------------------------------------
 
 def recruitment_fee_passages(contract: ContractForCheck) -> list[Passage]:
@@ -126,7 +133,7 @@ def related_cost_passages(contract: ContractForCheck) -> list[Passage]:
     for p in passages(contract):
         if p.has("return_travel") or not _charges_worker(p) or statutory_mention(country, p.text, day):
             continue
-        specific = p.affirms("related_cost")
+        specific = p.affirms("related_cost") and _not_employer_paid(p, "related_cost")
         generic = p.affirms("fee_or_cost") and p.has("recruitment_context") and not p.has("recruitment_fee")
         if specific or generic:
             out.append(p)
@@ -239,7 +246,7 @@ FEE003 = Rule(
 def deposit_passages(contract: ContractForCheck) -> list[Passage]:
     return [
         p for p in passages(contract)
-        if p.affirms("deposit") and p.has("worker")
+        if p.affirms("deposit") and p.has("worker") and _not_employer_paid(p, "deposit")
         and not p.has("deposit_lodged_by_agency") and not p.has("wage_into_account")
     ]
 

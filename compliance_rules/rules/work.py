@@ -31,8 +31,14 @@ def _value(extracted):
     return None if extracted is None else extracted.value
 
 
-def _topic_passages(contract: ContractForCheck, *names: str, excluding: tuple[str, ...] = ()) -> list[Passage]:
-    return [p for p in passages(contract) if p.has_any(*names) and not p.has_any(*excluding)]
+def _topic_passages(contract: ContractForCheck, *names: str, excluding: tuple[str, ...] = (),
+                    by_part: bool = False) -> list[Passage]:
+    """Sentences on a topic, without those that also touch an excluded one; `by_part` judges
+    each statement of a sentence on its own (see Passage.parts)."""
+    found = passages(contract)
+    if by_part:
+        found = [part for passage in found for part in passage.parts()]
+    return [p for p in found if p.has_any(*names) and not p.has_any(*excluding)]
 
 
 # WRK001 ------------------------------------------------------------------------------------
@@ -514,8 +520,9 @@ WRK012 = Rule(
 def _wrk013(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
     own_costs = [p for p in passages(contract) if p.has("own_medical_costs")]
     covered = [
-        p for p in _topic_passages(contract, "coverage", excluding=("wage_deduction", "sick_leave", "annual_leave"))
-        if p.has("coverage_provided") and p not in own_costs
+        p for p in _topic_passages(contract, "coverage", excluding=("wage_deduction", "sick_leave", "annual_leave"),
+                                   by_part=True)
+        if p.has("coverage_provided") and not p.has("own_medical_costs")
     ]
     injury = [p for p in covered if p.has("injury_cover")]
     if own_costs:

@@ -73,6 +73,9 @@ def read_pdf_isolated(
     except (BrokenPipeError, EOFError):
         err = worker.kill()
         return _result(worker.process.returncode, b"", err, limits)
+    except ValueError:  # an answer line that is not `status size`: the worker is not to be trusted
+        worker.kill()
+        raise UnreadableDocumentError("crashed", "The PDF reader returned no result.") from None
     _POOL.checkin(worker)
     return _result(status, payload, b"", limits)
 
@@ -187,6 +190,11 @@ class _Pool:
 
 _POOL = _Pool()
 atexit.register(_POOL.close)
+
+
+def close_workers() -> None:
+    """End the idle workers now (they also end at exit); a bench does so to count their CPU."""
+    _POOL.close()
 
 
 def _limit_child(limits: ReadLimits) -> None:

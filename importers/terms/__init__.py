@@ -17,7 +17,7 @@ from .countries import country_code, most_named_destination
 from .fees import worker_fees
 from .hours import hours
 from .job import contract_months, job_title, workplace
-from .parties import Detail, Parties, best, parse_parties
+from .parties import Detail, Parties, best, first_detail, parse_parties
 from .pay import wage
 from .patterns import any_of, normalise
 from .script import has_khmer
@@ -29,6 +29,11 @@ __all__ = ["extract", "passport_hash", "split_clauses"]
 
 _PASSPORT = re.compile(r"\b[A-Z]{0,3}\d{5,10}\b")
 _TRAILING_LABEL_WORD = re.compile(r"\s+(?:No\.?|Number|លេខ)$", re.I)
+_NUMBER_END = re.compile(r"\s*(?:,\s|[()\[\]])|(?<=[0-9០-៩])\s+(?=\S*[a-z]{2}|[\u1780-\u17d3])")
+"""A licence number ends at a comma, a bracket, or a word after its figures that is written in
+lower case or Khmer letters (`MLVT-PRA-101/2019, No. 12B, St. 598` and `MLVT-PRA-101/2019 Tuol
+Kouk` are the number and then the office address; `No. 172/2021 MLVT-PRA` is one number)."""
+_ADDRESS_PART = re.compile(r",\s+(?=[^,]*\d)")
 
 
 def passport_hash(number: str, key: bytes) -> str:
@@ -78,8 +83,20 @@ def _name(parties: Parties, party: str) -> Extracted[str] | None:
     detail = _detail(parties, party, "name")
     if detail is None or detail.value is None:
         return None
-    value = prefer_english(first_part(detail.value) or detail.value)
+    value = _without_address(prefer_english(first_part(detail.value) or detail.value))
     return Extracted(value=value, source=detail.source) if value else None
+
+
+def _without_address(name: str) -> str:
+    """`Hanul Precision Co., Ltd., 55 Gongdan-ro, Ansan`: a company name ends with its legal
+    form; what follows a comma after it (or, in Khmer, any Khmer words after it) is the address.
+    Any name ends before a comma that opens a numbered part (`Mrs. Wong, Flat 12B, Tai Po`)."""
+    for match in any_of(load("parties")["company_suffixes"]).finditer(name):
+        rest = name[match.end():]
+        if re.match(r",\s+\S", rest) or (has_khmer(match.group(0)) and has_khmer(rest)):
+            return name[: match.end()]
+    address = _ADDRESS_PART.search(name)
+    return name[: address.start()] if address else name
 
 
 def _number(parties: Parties, party: str, field: str) -> Extracted[str] | None:
@@ -87,8 +104,12 @@ def _number(parties: Parties, party: str, field: str) -> Extracted[str] | None:
     detail = _detail(parties, party, field)
     if detail is None or detail.value is None:
         return None
-    value = _TRAILING_LABEL_WORD.sub("", first_part(detail.value)).strip()
+    value = _printed_number(detail.value)
     return Extracted(value=value, source=detail.source) if any(ch.isdigit() for ch in normalise(value)) else None
+
+
+def _printed_number(text: str) -> str:
+    return _TRAILING_LABEL_WORD.sub("", _NUMBER_END.split(first_part(text), maxsplit=1)[0]).strip()
 
 
 def _labelled_licence(clauses: list[Clause]) -> Extracted[str] | None:
@@ -101,7 +122,7 @@ def _labelled_licence(clauses: list[Clause]) -> Extracted[str] | None:
         for match in licence.finditer(clause.text):
             if any(start <= match.start() < end for start, end in subs):
                 continue
-            value = _TRAILING_LABEL_WORD.sub("", first_part(clause.text[match.end():].lstrip(" :៖"))).strip()
+            value = _printed_number(clause.text[match.end():].lstrip(" :៖"))
             if any(ch.isdigit() for ch in normalise(value)):
                 return Extracted(value=value, source=Source(page=clause.page, text=clause.text, bbox=clause.bbox))
     return None
@@ -112,7 +133,7 @@ def _letterhead_company(clauses: list[Clause]) -> Extracted[str] | None:
     suffixes = any_of(load("parties")["company_suffixes"])
     for clause in clauses[:5]:
         if clause.page == 1 and suffixes.search(clause.text):
-            value = prefer_english(first_part(clause.text))
+            value = _without_address(prefer_english(first_detail(first_part(clause.text))))
             return Extracted(value=value, source=Source(page=1, text=clause.text, bbox=clause.bbox))
     return None
 

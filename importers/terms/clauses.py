@@ -73,15 +73,42 @@ class _Unit:
     heading: str | None = None
     table: bool = False
     value_x: list[float] = field(default_factory=list)
+    cells: list[tuple[float, str]] = field(default_factory=list)
+    """A table row's cells (left edge, text), grown cell by cell when a cell wraps."""
 
     @property
     def text(self) -> str:
         """Lines joined with a space, except after a line-final hyphen (`MLVT-SUB-` / `0243`,
-        `Nonsan-` / `si`)."""
+        `Nonsan-` / `si`); a table row, its cells joined by ` | `."""
+        if self.cells:
+            return " | ".join(text for _, text in self.cells)
         out = ""
         for text, _ in self.lines:
-            out = out + text if out.endswith("-") or not out else f"{out} {text}"
+            out = _join(out, text)
         return out
+
+    def wraps_into(self, row: layout.Row) -> bool:
+        """`Recruitment | ... MLVT-PRA-` then `agency | 105/2021`: every cell of the next row
+        sits under one of this row's cells, and one of them continues a word broken by a hyphen."""
+        if not self.cells or len(row.cells) > len(self.cells):
+            return False
+        slots = [self._slot(cell.bbox[0]) for cell in row.cells]
+        if None in slots or len(set(slots)) != len(slots):
+            return False
+        return any(_WRAPPED_WORD.search(self.cells[i][1]) for i in slots)
+
+    def add_row(self, row: layout.Row) -> None:
+        """The row's cells go on the cells above them (a cell that sits under none goes on the
+        cell before it)."""
+        i = len(self.cells) - 1
+        for cell in row.cells:
+            i = self._slot(cell.bbox[0]) if self._slot(cell.bbox[0]) is not None else i
+            x, text = self.cells[i]
+            self.cells[i] = (x, _join(text, cell.text))
+        self.lines.append((row.text, row.bbox))
+
+    def _slot(self, x: float) -> int | None:
+        return next((i for i, (left, _) in enumerate(self.cells) if abs(left - x) <= layout.ALIGN_TOLERANCE), None)
 
     @property
     def bottom(self) -> float:
@@ -101,6 +128,14 @@ class _Unit:
             heading=self.heading,
             language=language_of(text),
         )
+
+
+_WRAPPED_WORD = re.compile(r"[^\W_]-$")
+"""A line that ends inside a word (`MLVT-PRA-`, `Nonsan-`) goes on on the next line."""
+
+
+def _join(text: str, more: str) -> str:
+    return text + more if text.endswith("-") or not text else f"{text} {more}"
 
 
 def split_clauses(document: Document) -> list[Clause]:
@@ -129,8 +164,13 @@ def _units(page: int, lines: list[Line], heading: str | None = None) -> list[_Un
     for row, is_table in zip(row_list, tabular):
         box = row.bbox
         if is_table:
+            current = units[-1] if units else None
+            if current is not None and current.table and _close(current, box, usual) and current.wraps_into(row):
+                current.add_row(row)
+                continue
             units.append(_Unit(page, [(row.text, box)], heading, table=True,
-                               value_x=[cell.bbox[0] for cell in row.cells[1:]]))
+                               value_x=[cell.bbox[0] for cell in row.cells[1:]],
+                               cells=[(cell.bbox[0], cell.text) for cell in row.cells]))
             continue
         text = " ".join(cell.text for cell in row.cells)
         if is_heading(text):
@@ -139,7 +179,10 @@ def _units(page: int, lines: list[Line], heading: str | None = None) -> list[_Un
             continue
         current = units[-1] if units else None
         if current is not None and _continues(current, text, box, usual):
-            current.lines.append((text, box))
+            if current.cells:
+                current.add_row(row)
+            else:
+                current.lines.append((text, box))
         else:
             units.append(_Unit(page, [(text, box)], heading))
     return _drop_bare_headings(units)
@@ -156,12 +199,18 @@ def _usual_gap(row_list: list[layout.Row]) -> float | None:
     return sorted(gaps)[len(gaps) // 2] if len(gaps) >= 3 else None
 
 
-def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float], usual: float | None) -> bool:
-    gap = box[1] - unit.bottom
+def _close(unit: _Unit, box: tuple[float, float, float, float], usual: float | None) -> bool:
+    """No paragraph gap between the unit's last line and `box`."""
     height = max(unit.height, 1.0)
     limit = PARAGRAPH_GAP * height if usual is None else usual + PARAGRAPH_EXTRA * height
-    if gap > limit:
+    return box[1] - unit.bottom <= limit
+
+
+def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float], usual: float | None) -> bool:
+    if not _close(unit, box, usual):
         return False
+    if not unit.table and _WRAPPED_WORD.search(unit.text):
+        return True  # `(licence MLVT-PRA-` / `106/2022). Employer: ...` is one sentence
     if unit.table:
         # A wrapped value cell: the next line starts under one of the row's value cells.
         return any(abs(box[0] - x) <= layout.ALIGN_TOLERANCE for x in unit.value_x)

@@ -20,6 +20,10 @@ from .vocab import load
 
 _NUM = rf"(?P<n>\d+(?:[.,]\d+)?|{number_words_regex()})"
 _TIME = r"(\d{1,2})\s?[:.h]\s?(\d{2})"
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?"
+"""`8 a.m.`, `5.30 pm`: a twelve-hour clock time."""
+_BREAK_NUM = rf"(?P<n>\d+(?:[.,]\d+)?|{number_words_regex()}|\ban?\b)"
+"""A break is often `an hour` or `a one-hour break`."""
 MAX_BREAK_DISTANCE = 60
 
 
@@ -48,7 +52,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "hours_week": re.compile(rf"{_NUM}\s*(?:{hour})\s*(?:of\s+work\s*)?(?:{per_week})", re.I),
         "days_week": re.compile(rf"{_NUM}\s*(?:working\s+|work\s+)?(?:{day})\s*(?:of\s+work\s*)?(?:{per_week})", re.I),
         "schedule": re.compile(rf"{_TIME}\s*(?:{joiner})\s*(?:{hour})?\s*{_TIME}", re.I),
-        "break": re.compile(rf"{_NUM}[\s\-]*(?P<unit>{hour}|minutes?|mins?|នាទី)", re.I),
+        "clock": re.compile(rf"{_CLOCK}\s*(?:{joiner})\s*{_CLOCK}", re.I),
+        "hours_day_after": re.compile(
+            rf"(?:{per_day})\s+(?:\w+\s+){{0,2}}?(?:{hour})(?:(?!\d)[^.;]){{0,30}}?{_NUM}\s*(?:{hour})", re.I),
+        "break": re.compile(rf"{_BREAK_NUM}[\s\-]*(?P<unit>{hour}|minutes?|mins?|នាទី)", re.I),
         "rest_days": re.compile(rf"{_NUM}[\s\-]*(?:(?:{rest})|(?:{day}))(?:(?!\d).){{0,25}}?(?:{per_week})", re.I),
         "rest_after": re.compile(rf"(?:{rest})(?:(?!\d).){{0,12}}?{_NUM}\s*(?:{day})(?:(?!\d).){{0,25}}?(?:{per_week})", re.I),
     }
@@ -65,10 +72,14 @@ def _without_overtime(text: str) -> str:
 def _schedule_hours(text: str) -> Decimal | None:
     patterns = _patterns()
     match = patterns["schedule"].search(text)
-    if not match:
+    if match:
+        start = int(match[1]) * 60 + int(match[2])
+        end = int(match[3]) * 60 + int(match[4])
+    elif match := patterns["clock"].search(text):
+        start = _clock_minutes(match[1], match[2], match[3])
+        end = _clock_minutes(match[4], match[5], match[6])
+    else:
         return None
-    start = int(match[1]) * 60 + int(match[2])
-    end = int(match[3]) * 60 + int(match[4])
     if end <= start:
         end += 24 * 60
     minutes = Decimal(end - start)
@@ -83,6 +94,10 @@ def _schedule_hours(text: str) -> Decimal | None:
     return minutes / 60
 
 
+def _clock_minutes(hour: str, minute: str | None, half: str) -> int:
+    return (int(hour) % 12 + (12 if half.lower() == "p" else 0)) * 60 + int(minute or 0)
+
+
 def hours(clauses: list[Clause]) -> Hours:
     result = Hours()
     days_per_week: Decimal | None = None
@@ -91,7 +106,7 @@ def hours(clauses: list[Clause]) -> Hours:
         for sentence in sentences(clause):
             text = _without_overtime(normalise(sentence.text))
             if result.per_day is None:
-                found = patterns["hours_day"].search(text)
+                found = patterns["hours_day"].search(text) or patterns["hours_day_after"].search(text)
                 value = _number(found["n"]) if found else _schedule_hours(text)
                 if value:
                     result.per_day = Extracted(value=value, source=sentence.source())
@@ -101,6 +116,9 @@ def hours(clauses: list[Clause]) -> Hours:
                     result.per_week = Extracted(value=value, source=sentence.source())
             if days_per_week is None and (found := patterns["days_week"].search(text)):
                 days_per_week = _number(found["n"])
+                days_source = sentence.source()
+            elif days_per_week is None and (span := _weekday_range(text)):
+                days_per_week = Decimal(span)
                 days_source = sentence.source()
     if result.per_week is None and result.per_day is not None and days_per_week:
         result.per_week = Extracted(value=result.per_day.value * days_per_week, source=days_source)
@@ -117,7 +135,6 @@ def rest_days(clauses: list[Clause], days_per_week: Decimal | None = None) -> Ex
     rest = any_of(terms["rest_words"])
     every_day = any_of(terms["every_day"])
     discretion = any_of(terms["discretion"])
-    patterns = _patterns()
     for clause in english_first(clauses):
         for sentence in sentences(clause):
             text = normalise(sentence.text)
@@ -127,7 +144,54 @@ def rest_days(clauses: list[Clause], days_per_week: Decimal | None = None) -> Ex
                 continue
             if discretion.search(text):
                 return None
-            found = patterns["rest_days"].search(text) or patterns["rest_after"].search(text)
-            if found and (value := _number(found["n"])) is not None:
-                return Extracted(value=int(value), source=sentence.source())
+            value = _stated_rest_days(text)
+            if value is not None:
+                return Extracted(value=value, source=sentence.source())
     return None
+
+
+def _stated_rest_days(text: str) -> int | None:
+    """`one rest day per week`, `rest: 1 day a week`, or the rest days named as days of the
+    week (`Saturday and Sunday are rest days`). `6 days a week` in the same sentence is the
+    working week, not the rest."""
+    patterns = _patterns()
+    rest = any_of(load("terms")["rest_words"])
+    for pattern in (patterns["rest_days"], patterns["rest_after"]):
+        for found in pattern.finditer(text):
+            working_week = patterns["days_week"].match(text, found.start())
+            if pattern is patterns["rest_days"] and working_week and not rest.search(text, 0, found.start()):
+                continue
+            if (value := _number(found["n"])) is not None:
+                return int(value)
+    named = _weekdays_named(text)
+    return len(named) or None
+
+
+@lru_cache(maxsize=1)
+def _weekday_patterns() -> tuple[list[re.Pattern[str]], re.Pattern[str]]:
+    """Each day's pattern, and one for a range of days (`Monday to Friday`, `ថ្ងៃចន្ទ ដល់ថ្ងៃសុក្រ`)."""
+    days = [any_of(names) for names in load("terms")["weekdays"]]
+
+    def named(side: str) -> str:
+        return "|".join(f"(?P<d{i}{side}>{day.pattern})" for i, day in enumerate(days))
+
+    joiner = r"\s*(?:to|through|until|till|-|ដល់)\s*"
+    return days, re.compile(f"(?:{named('a')}){joiner}(?:{named('b')})", re.I)
+
+
+def _weekday_range(text: str) -> int | None:
+    """`Monday to Friday`: the number of days the range covers (5)."""
+    _, ranges = _weekday_patterns()
+    match = ranges.search(text)
+    if not match:
+        return None
+    first, last = (int(next(k for k, v in match.groupdict().items() if v and k.endswith(side))[1:-1])
+                   for side in ("a", "b"))
+    return (last - first) % 7 + 1
+
+
+def _weekdays_named(text: str) -> set[int]:
+    """Days of the week named on their own; a range (`Monday to Saturday`) names working days."""
+    days, ranges = _weekday_patterns()
+    text = ranges.sub(" ", text)
+    return {i for i, day in enumerate(days) if day.search(text)}

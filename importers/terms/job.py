@@ -8,6 +8,7 @@ from compliance_rules.model import Clause, Extracted
 from .countries import strip_trailing_country
 from .numbers import words_to_number
 from .patterns import any_of, normalise, word_regex
+from .script import has_khmer
 from .sentences import english_first, sentences
 from .values import is_vague
 from .vocab import load
@@ -57,6 +58,29 @@ def job_title(clauses: list[Clause]) -> Extracted[str] | None:
     return None
 
 
+_PLACE_END = re.compile(
+    r"\.\s|\.$|[;។|]|,?\s(?:for|from|under|during|until|with)\s|\s(?="
+    + any_of(load("terms")["duration_words"]).pattern + ")", re.I)
+"""A place ends at a sentence end, a separator, or the next phrase (`Ansan, for 36 months`,
+`នៅខេត្តត្រាត រយៈពេល ២៤ ខែ`)."""
+
+
+def _locative(words: list[str]) -> re.Pattern[str]:
+    """`in`/`at` as words; a Khmer locative is written joined to the place (`នៅខេត្តត្រាត`)."""
+    latin = any_of([w for w in words if not has_khmer(w)]).pattern
+    khmer = any_of([w for w in words if has_khmer(w)]).pattern
+    return re.compile(rf"(?:^|\s)(?:(?:{latin})\s|(?:{khmer})\s?)", re.I)
+_DESCRIBED_SITE = re.compile(r"^(?:the|its|a|an|our|their)\s", re.I)
+
+
+def _site_town(value: str, locative: re.Pattern[str]) -> str:
+    """`the employer's factory in Ansan` names the town after its last locative."""
+    if not _DESCRIBED_SITE.match(value):
+        return value
+    found = list(locative.finditer(value))
+    return value[found[-1].end():] if found else value
+
+
 def workplace(clauses: list[Clause]) -> Extracted[str] | None:
     """A town or site; a value that only names a country is no workplace (WRK011).
 
@@ -66,7 +90,7 @@ def workplace(clauses: list[Clause]) -> Extracted[str] | None:
     terms = load("terms")
     labelled = _labelled(terms["workplace_labels"])
     intro = any_of(terms["workplace_intro"])
-    locative = re.compile(r"(?:^|\s)(?:" + any_of(terms["locatives"]).pattern + r")\s", re.I)
+    locative = _locative(terms["locatives"])
     job_cue = any_of(terms["job_intro"] + terms["job_labels"])
     place_heading = any_of(terms["workplace_labels"])
     for clause in english_first(clauses):
@@ -78,7 +102,8 @@ def workplace(clauses: list[Clause]) -> Extracted[str] | None:
             for found in candidates:
                 if found is None:
                     continue
-                rest = re.split(r"(?:\.\s|\.$|[;។|])", found[0], maxsplit=1)[0]
+                rest = _PLACE_END.split(found[0], maxsplit=1)[0]
+                rest = _site_town(rest, locative)
                 if is_vague(rest):
                     return None
                 value = _clean(strip_trailing_country(_clean(rest)))
@@ -93,18 +118,25 @@ _NUMBER_WORDS_IN_PARENS = re.compile(r"\s*\([^)]*\)")
 
 
 def contract_months(clauses: list[Clause]) -> Extracted[int] | None:
+    """The stated term (`Duration: 24 months`, `valid for two years`), or a period the job
+    sentence gives (`employed as a cook in Penang for 36 months`)."""
     terms = load("terms")
     cue = any_of(terms["duration_words"])
     unit = re.compile(
         rf"(?P<n>\d+|[^\W\d_]+(?:-[^\W\d_]+)?)\s*(?P<unit>{any_of(terms['month_words']).pattern}|{any_of(terms['year_words']).pattern})",
         re.I,
     )
+    job_cue = any_of(terms["job_intro"] + terms["job_labels"])
+    lead = re.compile(rf"(?:{any_of(terms['duration_lead']).pattern})\s*$", re.I)
     for clause in english_first(clauses):
         for sentence in sentences(clause):
             text = _NUMBER_WORDS_IN_PARENS.sub("", normalise(sentence.text))
-            if not cue.search(text):
+            stated = bool(cue.search(text))
+            if not stated and not job_cue.search(text):
                 continue
             for match in unit.finditer(text):
+                if not stated and not lead.search(text[: match.start()]):
+                    continue  # in the job sentence only `for 36 months` is the contract's length
                 n = match["n"]
                 value = int(n) if n.isdigit() else words_to_number(n)
                 if value is None or value <= 0:

@@ -83,10 +83,30 @@ _SEGMENT_BREAK = re.compile(
     r"\s*;\s*|,\s+(?=(?:" + "|".join(
         word_regex(w) for field, words in load("parties")["fields"].items() if field != "name"
         for w in sorted(words, key=len, reverse=True)
-    ) + r")\s*[:៖]?\s)",
+    ) + r")\s*[:៖]?\s)|\s+(?=(?:" + "|".join(
+        word_regex(w) for field in ("licence_no", "sub_licence_no", "passport_no")
+        for w in sorted(load("parties")["fields"][field], key=len, reverse=True)
+    ) + r")\s*[:៖]?\s*[^\s\d០-៩]*[0-9០-៩])",
     re.I,
 )
-"""Details are separated by `;`, or by a comma before the next label (`..., Licence No. X`)."""
+"""Details are separated by `;`, by a comma before the next label (`..., Licence No. X`), or by
+a plain space before a numbered label and its number (`ក្រុមហ៊ុន ... ឯ.ក អាជ្ញាប័ណ្ណលេខ ១០៦`)."""
+
+
+def first_detail(text: str) -> str:
+    """The text up to the next labelled detail (`Lotus Co., Ltd. Licence No. 12`: the name)."""
+    return _SEGMENT_BREAK.split(text, maxsplit=1)[0].strip()
+
+
+_LABELLED_PARENS = re.compile(
+    r"\s*\(\s*((?:" + "|".join(
+        word_regex(w) for field, words in load("parties")["fields"].items() if field != "name"
+        for w in sorted(words, key=len, reverse=True)
+    ) + r")[^()]*)\)",
+    re.I,
+)
+"""`NAME (licence NUM), place`: a parenthesis that opens with a label is a detail of its own,
+and what follows it is no longer part of the name."""
 _PARTIES = _party_patterns()
 _SIGNATURE = any_of(load("parties")["signature_cues"])
 
@@ -116,10 +136,10 @@ def parse_parties(clauses: list[Clause]) -> Parties:
     parties: Parties = {}
     current: str | None = None
     opened_under: str | None = None
-    for clause in clauses:
+    for clause, text in ((c, piece) for c in clauses for piece in _pieces(c.text)):
         if current is not None and clause.heading != opened_under:
             current = None  # a new numbered section ends the parties section
-        cells = clause.text.split(" | ")
+        cells = text.split(" | ")
         party, offset = _party_in(cells[0])
         first_rest = cells[0].strip()[offset:] if offset > 0 else ""
         if offset < 0 or (party is None and _is_short_caption(cells)):
@@ -131,7 +151,7 @@ def parse_parties(clauses: list[Clause]) -> Parties:
             inline = bool(first_rest.strip(" :៖"))
             cells = ([strip_label_punctuation(first_rest)] if inline else []) + cells[1:]
             unlabelled_is_name = bool(cells)  # `Employer: X` or a row `Employer | X`
-        elif party is not None and len(clause.text.split()) <= MAX_PARTY_LINE_WORDS and len(cells) == 1:
+        elif party is not None and len(text.split()) <= MAX_PARTY_LINE_WORDS and len(cells) == 1:
             current, opened_under = party, clause.heading
             continue
         if current is None or not cells:
@@ -140,6 +160,27 @@ def parse_parties(clauses: list[Clause]) -> Parties:
     _named_in_preamble(clauses, parties)
     _broker_in_prose(clauses, parties)
     return parties
+
+
+def _pieces(text: str) -> list[str]:
+    """A paragraph that lists the parties one after another (`Agency: X (licence N). Employer:
+    Y. Worker: Z`) is read as if each party had its own line."""
+    if " | " in text:
+        return [text]
+    starts = [m.end() for m in _SENTENCE_GAP.finditer(text) if _opens_party(text[m.end():])]
+    if not starts:
+        return [text]
+    bounds = [0, *starts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+_SENTENCE_GAP = re.compile(r"(?<=[.;។])\s+")
+
+
+def _opens_party(text: str) -> bool:
+    """`Employer: ...`: a party label and a colon."""
+    _, offset = _party_in(text)
+    return offset > 0 and bool(re.match(r"\s*[:៖]", text[offset:]))
 
 
 _ROLE_IN_PARENTHESES = re.compile(r"(?P<name>[^\s(),;:][^();:]{2,90}?)\s*\((?P<role>[^()]{1,60})\)")
@@ -178,6 +219,7 @@ def _read_details(party: str, cells: list[str], clause: Clause, parties: Parties
     party's name (`Employer: Siam Foods Co., Ltd.; Address ...`)."""
     segments: list[str] = []
     for cell in cells:
+        cell = _LABELLED_PARENS.sub(lambda m: f"; {m[1]};", cell)
         segments.extend(part for part in _SEGMENT_BREAK.split(cell) if part and part.strip())
     if unlabelled_is_name and segments and not leading_labels(segments[0])[0]:
         segments[0] = f"{load('parties')['fields']['name'][0]} {segments[0]}"

@@ -1,0 +1,174 @@
+"""API throughput with `wrk` (issue 6, target 4), every figure from the same run.
+
+Starts uvicorn servers itself on 127.0.0.1 (same server, same worker count): a bare Litestar
+JSON endpoint, and the fairrecruit app on a fresh SQLite registry (the sample's registry
+imported) with the public rate limit lifted (`FAIRRECRUIT_PUBLIC_RATE`, see docs/api.md);
+runs wrk for `--seconds` per case; stops the servers. Cases: bare endpoint, public lookup by
+licence number, public lookup by name (queries rotate, a Lua script). The in-process cost of
+the same lookups (the service function, no HTTP) is measured in this process.
+
+    python bench/bench_api.py [CORPUS_DIR] [--seconds 10] [--connections 64] [--workers 1]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def bare_app():
+    """The baseline: one Litestar JSON route, nothing else (uvicorn factory)."""
+    from litestar import Litestar, get
+
+    @get("/bare")
+    async def bare() -> dict[str, str]:
+        return {"status": "active", "number": "MLVT-PRA-000/2000"}
+
+    return Litestar(route_handlers=[bare])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", target, "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--app-dir", str(ROOT / "bench")],
+        env=env, cwd=ROOT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"server {target} exited with {process.returncode}")
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"server {target} did not start within 60 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, 9)
+        process.wait()
+
+
+def wrk(url: str, seconds: int, connections: int, paths: list[str], tmp: Path) -> dict:
+    script = tmp / "paths.lua"
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(f"local paths = {{{quoted}}}\nlocal i = 0\n"
+                      "request = function()\n  i = i % #paths + 1\n  return wrk.format(nil, paths[i])\nend\n")
+    result = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+                            capture_output=True, text=True, timeout=seconds + 60, check=True)
+    out = result.stdout
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p99_ms": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        "p50_ms": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "errors": errors + (int(non2xx.group(1)) if non2xx else 0),
+    }
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+async def prepare_registry(url: str, registry: Path) -> None:
+    from importers.registry_import import import_registry
+    from registry.db import engine_from_url, migrate, use_engine
+
+    use_engine(engine_from_url(url))
+    await migrate()
+    await import_registry([registry], actor="bench")
+
+
+async def in_process_ms(queries: list[str], rounds: int) -> float:
+    """Milliseconds per call of the service the public lookup route calls."""
+    from api.checks import lookup_answer
+
+    for query in queries:
+        await lookup_answer(query, None, None)
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for query in queries:
+            await lookup_answer(query, None, None)
+    return (time.perf_counter() - start) * 1000 / (rounds * len(queries))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("corpus", nargs="?", default=ROOT.parent / "shared" / "corpus", type=Path)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    queries = [json.loads(line) for line in open(args.corpus / "lookup_queries.jsonl", encoding="utf-8")]
+    numbers = [q["expected"] for q in queries if q["expected"] and q["kind"] == "agency"][:10]
+    names = [q["query"] for q in queries if not re.search(r"\d", q["query"])][:10]
+    lookup = "/api/v1/public/lookup?q="
+    with tempfile.TemporaryDirectory(prefix="fr-bench-api-") as tmp_name:
+        tmp = Path(tmp_name)
+        url = f"sqlite:///{tmp}/api.sqlite"
+        env = dict(os.environ, FAIRRECRUIT_DATABASE_URL=url, FAIRRECRUIT_DATA_DIR=str(tmp),
+                   FAIRRECRUIT_PUBLIC_RATE="1000000/second", PYTHONPATH=str(ROOT))
+        os.environ.update(FAIRRECRUIT_DATABASE_URL=url, FAIRRECRUIT_DATA_DIR=str(tmp))
+        asyncio.run(prepare_registry(url, args.corpus / "registry"))
+        number_ms = asyncio.run(in_process_ms(numbers, 50))
+        name_ms = asyncio.run(in_process_ms(names, 20))
+        cases = {
+            "bare Litestar JSON": ("bench_api:bare_app", ["/bare"]),
+            "public lookup by number": ("api.app:app_from_environment",
+                                        [lookup + urllib.parse.quote(n) for n in numbers]),
+            "public lookup by name": ("api.app:app_from_environment",
+                                      [lookup + urllib.parse.quote(n) for n in names]),
+        }
+        results = {}
+        for name, (target, paths) in cases.items():
+            port = free_port()
+            server = start_server(target, port, args.workers, env)
+            try:
+                for path in paths:  # warm up; and a wrong route must fail here, not in wrk
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
+                results[name] = wrk(f"http://127.0.0.1:{port}", args.seconds, args.connections, paths, tmp)
+            finally:
+                stop(server)
+    bare = results["bare Litestar JSON"]["rps"]
+    print(f"uvicorn, {args.workers} worker(s), wrk -t2 -c{args.connections} -d{args.seconds}s, SQLite registry")
+    print(f"{'case':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
+    for name, row in results.items():
+        print(f"{name:<26} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} "
+              f"{row['rps'] / bare:>8.2f}")
+    http_name_ms = 1000 * args.workers / results["public lookup by name"]["rps"]
+    http_number_ms = 1000 * args.workers / results["public lookup by number"]["rps"]
+    print(f"\nin-process lookup: by number {number_ms:.3f} ms/call, by name {name_ms:.3f} ms/call")
+    print(f"HTTP cost per request per worker: by number {http_number_ms:.3f} ms, by name {http_name_ms:.3f} ms "
+          f"= {http_name_ms / name_ms:.2f}x the in-process name lookup")
+    print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()
