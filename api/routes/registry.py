@@ -32,6 +32,17 @@ def _day(value: dt.date | None) -> dt.date:
     return value or dt.date.today()
 
 
+
+async def _status_action(action, request: Request, number: str, data: StatusAction) -> ActionOut:
+    """Suspend / reinstate / revoke / withdraw share one shape: a dated, reasoned event."""
+    return _out(await action(number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
+                             expected_version=data.expected_version))
+
+
+async def _renewal(action, request: Request, number: str, data: Renewal) -> ActionOut:
+    return _out(await action(number, on=_day(data.on), valid_until=data.valid_until, reason=data.reason,
+                             actor=request.state.user.name, expected_version=data.expected_version))
+
 class RegistryController(Controller):
     path = "/api/v1"
     tags = ["registry"]
@@ -66,27 +77,19 @@ class RegistryController(Controller):
 
     @post("/licences/{number:str}/renew", status_code=200, **OFFICERS)
     async def renew(self, request: Request, number: FromPath[str], data: JSONBody[Renewal]) -> ActionOut:
-        return _out(await services.renew_licence(
-            number, on=_day(data.on), valid_until=data.valid_until, reason=data.reason,
-            actor=request.state.user.name, expected_version=data.expected_version))
+        return await _renewal(services.renew_licence, request, number, data)
 
     @post("/licences/{number:str}/suspend", status_code=200, **OFFICERS)
     async def suspend(self, request: Request, number: FromPath[str], data: JSONBody[StatusAction]) -> ActionOut:
-        return _out(await services.suspend_licence(
-            number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
-            expected_version=data.expected_version))
+        return await _status_action(services.suspend_licence, request, number, data)
 
     @post("/licences/{number:str}/reinstate", status_code=200, **OFFICERS)
     async def reinstate(self, request: Request, number: FromPath[str], data: JSONBody[StatusAction]) -> ActionOut:
-        return _out(await services.reinstate_licence(
-            number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
-            expected_version=data.expected_version))
+        return await _status_action(services.reinstate_licence, request, number, data)
 
     @post("/licences/{number:str}/revoke", status_code=200, **OFFICERS)
     async def revoke(self, request: Request, number: FromPath[str], data: JSONBody[StatusAction]) -> ActionOut:
-        return _out(await services.revoke_licence(
-            number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
-            expected_version=data.expected_version))
+        return await _status_action(services.revoke_licence, request, number, data)
 
     # --- brokers and sub-licences ------------------------------------------------------
     @get("/brokers/{broker_id:int}", **READERS)
@@ -113,27 +116,19 @@ class RegistryController(Controller):
 
     @post("/sub-licences/{number:str}/renew", status_code=200, **OFFICERS)
     async def renew_sub(self, request: Request, number: FromPath[str], data: JSONBody[Renewal]) -> ActionOut:
-        return _out(await services.renew_sub_licence(
-            number, on=_day(data.on), valid_until=data.valid_until, reason=data.reason,
-            actor=request.state.user.name, expected_version=data.expected_version))
+        return await _renewal(services.renew_sub_licence, request, number, data)
 
     @post("/sub-licences/{number:str}/suspend", status_code=200, **OFFICERS)
     async def suspend_sub(self, request: Request, number: FromPath[str], data: JSONBody[StatusAction]) -> ActionOut:
-        return _out(await services.suspend_sub_licence(
-            number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
-            expected_version=data.expected_version))
+        return await _status_action(services.suspend_sub_licence, request, number, data)
 
     @post("/sub-licences/{number:str}/reinstate", status_code=200, **OFFICERS)
     async def reinstate_sub(self, request: Request, number: FromPath[str], data: JSONBody[StatusAction]) -> ActionOut:
-        return _out(await services.reinstate_sub_licence(
-            number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
-            expected_version=data.expected_version))
+        return await _status_action(services.reinstate_sub_licence, request, number, data)
 
     @post("/sub-licences/{number:str}/withdraw", status_code=200, **OFFICERS)
     async def withdraw_sub(self, request: Request, number: FromPath[str], data: JSONBody[StatusAction]) -> ActionOut:
-        return _out(await services.withdraw_sub_licence(
-            number, on=_day(data.on), reason=data.reason, actor=request.state.user.name,
-            expected_version=data.expected_version))
+        return await _status_action(services.withdraw_sub_licence, request, number, data)
 
     # --- history -----------------------------------------------------------------------
     @get("/history", **OFFICERS)
