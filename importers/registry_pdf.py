@@ -26,6 +26,7 @@ import pdfplumber
 from importers.registry_records import AgencyRecord, RegistryBatch
 from registry.errors import ImportProblem, ImportRejectedError
 from registry.numbers import ascii_digits, number_norm
+from importers.pdf.khmer import has_khmer
 
 DATA = Path(__file__).resolve().parent / "data"
 COUNTRIES: dict[str, str] = {
@@ -52,10 +53,6 @@ class Word:
     @property
     def centre(self) -> tuple[float, float]:
         return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
-
-
-def is_khmer(text: str) -> bool:
-    return any("\u1780" <= ch <= "\u17ff" for ch in text)
 
 
 def poppler_words(path: Path) -> dict[int, list[Word]]:
@@ -97,7 +94,7 @@ def _cell(words: list[Word], box: tuple[float, float, float, float] | None) -> C
     x0, top, x1, bottom = box
     inside = [w for w in words if x0 <= w.centre[0] <= x1 and top <= w.centre[1] <= bottom]
     lines = _lines(inside)
-    return Cell(" ".join(l for l in lines if is_khmer(l)), " ".join(l for l in lines if not is_khmer(l)))
+    return Cell(" ".join(l for l in lines if has_khmer(l)), " ".join(l for l in lines if not has_khmer(l)))
 
 
 def _date(text: str) -> dt.date | None:
