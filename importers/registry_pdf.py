@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pdfplumber
 
+from importers.pdf.khmer import has_khmer
 from importers.registry_records import AgencyRecord, RegistryBatch
 from registry.errors import ImportProblem, ImportRejectedError
 from registry.numbers import ascii_digits, number_norm
-from importers.pdf.khmer import has_khmer
 
 DATA = Path(__file__).resolve().parent / "data"
 COUNTRIES: dict[str, str] = {
