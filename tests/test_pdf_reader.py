@@ -105,7 +105,7 @@ def test_scan_without_ocr_engine_is_reported_not_empty(corpus, monkeypatch):
     assert document.needs_ocr and document.needs_ocr_pages == [1, 2, 3]
 
 
-def _first_page_only(path: Path) -> bytes:
+def _one_page(path: Path, index: int = 0) -> bytes:
     """One page of a corpus PDF as its own PDF: OCR tests pay for one page, not six."""
     import io
 
@@ -113,7 +113,7 @@ def _first_page_only(path: Path) -> bytes:
 
     source = pdfium.PdfDocument(path.read_bytes())
     single = pdfium.PdfDocument.new()
-    single.import_pages(source, [0])
+    single.import_pages(source, [index])
     buffer = io.BytesIO()
     single.save(buffer)
     return buffer.getvalue()
@@ -123,7 +123,7 @@ def _first_page_only(path: Path) -> bytes:
 def test_scanned_page_is_ocrd_with_positions(corpus, tmp_path, monkeypatch):
     monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", str(_ocr_cache_home(tmp_path)))
     labels = {json.loads(l)["file"]: json.loads(l) for l in (corpus / "contracts" / "labels.jsonl").open()}
-    document = read_pdf(_first_page_only(corpus / "contracts" / "contract_p039.pdf"))
+    document = read_pdf(_one_page(corpus / "contracts" / "contract_p039.pdf"))
     page = document.pages[0]
     assert page.source == "ocr" and not document.needs_ocr
     text = " ".join(document.text.split())
@@ -138,7 +138,7 @@ def test_libreoffice_khmer_page_is_ocrd_and_its_digits_come_from_the_text_layer(
     monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", str(_ocr_cache_home(tmp_path)))
     with (corpus / "registry" / "agencies.csv").open(encoding="utf-8") as handle:
         agency = next(row for row in csv.DictReader(handle) if row["licence_no"] == "MLVT-PRA-201/2023")
-    document = read_pdf(_first_page_only(corpus / "contracts" / "contract_p011.pdf"))
+    document = read_pdf(_one_page(corpus / "contracts" / "contract_p011.pdf"))
     assert document.pages[0].source == "ocr"
     text = unicodedata.normalize("NFC", document.text)
     expected = unicodedata.normalize("NFC", agency["address_km"]).split()
@@ -151,3 +151,17 @@ def _ocr_cache_home(tmp_path: Path) -> Path:
     """A shared OCR cache speeds re-runs; FAIRRECRUIT_TEST_OCR_CACHE points at one."""
     shared = os.environ.get("FAIRRECRUIT_TEST_OCR_CACHE")
     return Path(shared) if shared else tmp_path
+
+
+@pytest.mark.skipif(not ocr.available(), reason="tesseract not installed")
+def test_regression_ocr_layout_analysis_dropped_an_article_the_text_layer_has(corpus, tmp_path, monkeypatch):
+    """Tesseract's layout analysis of contract_p013's page 2 (LibreOffice, Khmer) dropped the
+    passport article entirely; its rejected text layer still shows lines there, so the reader
+    reads those regions again and the article is back, at its place on the page."""
+    monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", str(tmp_path))  # real OCR, never a cached answer
+    page = read_pdf(_one_page(corpus / "contracts" / "contract_p013.pdf", 1)).pages[0]
+    assert page.source == "ocr"
+    passport = "លិខិតឆ្លងដែន"  # the word for passport, in the article's heading and body
+    lines = [line for line in page.lines if passport in unicodedata.normalize("NFC", line.text)]
+    assert len(lines) >= 2, page.text[:800]
+    assert all(200 < line.bbox[1] < 260 for line in lines[:2])

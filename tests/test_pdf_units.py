@@ -1,7 +1,7 @@
 """Unit tests of the reader's parts: Khmer repair, quality scoring, layout, OCR output, cache."""
 from __future__ import annotations
 
-from importers.document import Word
+from importers.document import Line, Word
 from importers.pdf import khmer, layout, ocr, ocr_cache, quality
 from importers.pdf.isolated import document_from_json, document_to_json
 
@@ -108,7 +108,7 @@ def test_tesseract_tsv_boxes_become_points():
 
 def test_ocr_cache_round_trip_and_damaged_entry_is_a_miss(tmp_path, monkeypatch):
     monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", str(tmp_path))
-    key = ocr_cache.Key("ab" * 32, 2, "tesseract 5.3.0", "khm+eng", 300)
+    key = ocr_cache.Key("ab" * 32, 2, "tesseract 5.3.0", "khm+eng", 300, "page/1")
     assert ocr_cache.load(key) is None
     ocr_cache.store(key, [Word("ប្រាក់", (1.0, 2.0, 3.0, 4.0))])
     assert ocr_cache.load(key) == [Word("ប្រាក់", (1.0, 2.0, 3.0, 4.0))]
@@ -158,3 +158,36 @@ def test_khmer_pieces_are_joined_only_where_the_reference_has_no_real_space():
               Word("ខណ្ឌ", (64, 0, 80, 10)), Word("មានជ័យ", (83, 0, 100, 10))]
     joined = fusion.join_khmer_pieces([Line(pieces)], reference)
     assert joined[0].text == "សង្កាត់ចាក់អង្រែលើ ខណ្ឌមានជ័យ"
+
+
+def _line(*words: tuple[str, float, float]) -> Line:
+    """A text-layer line at top 100: (text, x0, x1) per word."""
+    return Line([Word(text, (x0, 100.0, x1, 112.0)) for text, x0, x1 in words])
+
+
+def test_a_text_layer_line_ocr_left_out_is_a_gap_and_a_read_one_is_not():
+    read = _line(("Wage", 50, 90), ("900", 95, 120))
+    missed = Line([Word("ពលករ", (50, 140, 120, 152))])
+    ocr_words = [Word("Wage", (51, 101, 89, 111)), Word("900", (96, 101, 119, 111))]
+    assert ocr.uncovered_lines([read, missed], ocr_words) == [missed]
+
+
+def test_label_and_value_far_apart_on_one_line_are_not_a_gap():
+    """Coverage is measured over the layer's words, not the empty stretch between them."""
+    line = _line(("Name", 50, 80), ("Sokha", 400, 440))
+    ocr_words = [Word("Name", (50, 101, 80, 111)), Word("Sokha", (400, 101, 440, 111))]
+    assert ocr.uncovered_lines([line], ocr_words) == []
+
+
+def test_rules_and_stray_marks_are_never_gaps():
+    assert ocr.uncovered_lines([_line(("______", 50, 200)), _line(("ុ", 50, 52))], []) == []
+
+
+def test_neighbouring_gap_lines_become_one_region_with_a_margin():
+    first = _line(("a1", 50, 200))
+    second = Line([Word("b2", (60, 114, 300, 126))])
+    far = Line([Word("c3", (50, 400, 100, 412))])
+    regions = ocr.gap_regions([far, second, first])
+    assert len(regions) == 2
+    x0, top, x1, bottom = regions[0]
+    assert x0 < 50 and top < 100 and x1 > 300 and bottom > 126

@@ -83,7 +83,7 @@ def correct_ocr(ocr_words: list[Word], layer_words: list[Word]) -> list[Word]:
         under = [
             (index, layer)
             for index, layer in enumerate(layer_words)
-            if index not in used and _centre_inside(layer, word)
+            if index not in used and centre_inside(layer, word)
         ]
         if not under:
             corrected.append(word)
@@ -98,7 +98,7 @@ def correct_ocr(ocr_words: list[Word], layer_words: list[Word]) -> list[Word]:
     return corrected
 
 
-def _centre_inside(inner: Word, outer: Word, slack: float = 1.5) -> bool:
+def centre_inside(inner: Word, outer: Word, slack: float = 1.5) -> bool:
     x = (inner.bbox[0] + inner.bbox[2]) / 2
     y = (inner.bbox[1] + inner.bbox[3]) / 2
     x0, top, x1, bottom = outer.bbox

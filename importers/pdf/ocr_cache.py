@@ -1,6 +1,6 @@
 """OCR results on disk, so re-ingesting a document (and the test-suite) does not pay ~2 s a
 page again. Keyed by everything that changes the output: the PDF's bytes, the page, the
-tesseract version, languages and resolution. A damaged cache entry is a miss, never an error.
+tesseract version, languages, resolution and the reading method. A damaged cache entry is a miss, never an error.
 """
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class Key:
     tesseract: str
     languages: str
     dpi: int
+    method: str
 
     def path(self) -> Path:
         digest = hashlib.sha256(json.dumps(astuple(self)).encode()).hexdigest()

@@ -86,11 +86,12 @@ def read_pdf(
 
 def _ocr_pages(document, pdf, untrusted: list[Page], rejected, limits: ReadLimits) -> None:
     for page in untrusted:
-        words = ocr_engine.ocr_page(pdf, page.number - 1, document.sha256, limits)
+        fallback = rejected.get(page.number)
+        layer_lines = layout.lines_in_reading_order(fallback) if fallback else None
+        words = ocr_engine.ocr_page(pdf, page.number - 1, document.sha256, limits, layer_lines)
         if words is None:
             document.needs_ocr_pages.append(page.number)
             continue
-        fallback = rejected.get(page.number)
         if fallback is not None:
             words = fusion.correct_ocr(words, fallback)
         lines = layout.lines_in_reading_order(words)
