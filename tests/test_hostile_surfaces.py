@@ -100,7 +100,6 @@ def test_cli_batch_rejects_each_hostile_file_and_processes_the_rest(db, hostile_
     assert flags == sum(len(r["findings"]) for r in results.values()) and events == flags
 
 
-@pytest.mark.sqlite_only  # the same ingest code as the CLI test, which proves both engines
 def test_upload_api_answers_each_hostile_file_with_a_problem_or_needs_ocr(db, hostile_dir, ocr_cache, monkeypatch):
     for name, value in {**LIMITS_ENV, "FAIRRECRUIT_DATA_DIR": str(ocr_cache)}.items():
         monkeypatch.setenv(name, value)
