@@ -24,7 +24,6 @@ from typing import Any
 
 from importers.registry_records import AgencyRecord, BrokerRecord, RegistryBatch
 from registry.errors import ImportProblem, ImportRejectedError
-from registry.numbers import number_norm
 from registry.queries import RegistrySnapshot
 from registry.status import StatusEvent, status_on
 from registry.transitions import FIRST_EVENT, refusal
@@ -109,6 +108,28 @@ def _latest_term_end(events: list[StatusEvent]) -> dt.date | None:
     return next((e.valid_until for e in reversed(events) if e.valid_until is not None), None)
 
 
+def _opening_events(
+    kind: str, first: dt.date | None, valid_until: dt.date, status: str, since: dt.date | None,
+) -> list[StatusEvent] | None:
+    """A new record's events when a list line says "status S since D, term first..valid_until".
+
+    The bulk of a first import: what `Planner.statement` would plan for an empty history
+    (the opening event, plus one status event when S is not what the term alone gives on D),
+    without running `status_on` and `refusal` on each of them. None when the line needs the
+    general path: no first day or date, D before the first day, or a status no event can
+    reach from the term's own (e.g. 'active' after the term ended), which that path words.
+    """
+    if first is None or since is None or since < first or valid_until < first:
+        return None
+    opening = StatusEvent(FIRST_EVENT[kind], first, valid_until)
+    by_term = "active" if since <= valid_until else "expired"
+    if status == by_term:
+        return [opening]
+    if status == "revoked" or (by_term == "active" and status in ("suspended", "expired")):
+        return [opening, StatusEvent(EVENT_FOR_LISTED_STATUS[status], since)]
+    return None
+
+
 def _broker_key(name_en: str, name_km: str, phone: str) -> str:
     return "|".join((" ".join(name_en.casefold().split()), _without_spaces(name_km), "".join(phone.split())))
 
@@ -140,7 +161,7 @@ class Planner:
         return track
 
     def agency(self, record: AgencyRecord) -> None:
-        norm = number_norm(record.licence_no)
+        norm = self.batch.keys[record.licence_no]
         if norm in self.sub_by_norm:
             self.problem(record.source, record.row, "licence_no", f"{record.licence_no} is registered as a sub-licence")
             return
@@ -169,7 +190,7 @@ class Planner:
         """Apply licence_events rows; returns the licences whose history the batch gave in full."""
         by_licence: dict[str, list] = defaultdict(list)
         for event in self.batch.events:
-            by_licence[number_norm(event.licence_no)].append(event)
+            by_licence[self.batch.keys[event.licence_no]].append(event)
         for norm, events in by_licence.items():
             track = self.licence_track(norm)
             if track is None:
@@ -222,6 +243,20 @@ class Planner:
         since: dt.date | None, reason: str, source: str, row: int,
     ) -> None:
         """Plan the fewest events that make `track` say `status` (since `since`) and end on `valid_until`."""
+        if not track.events and self.batch.list_date is None:
+            opening = _opening_events(kind, first, valid_until, status, since)
+            if opening is not None:
+                for event in opening:
+                    track.add(event, reason)
+                return
+        self.statement_in_full(kind, track, first=first, valid_until=valid_until, status=status, since=since,
+                               reason=reason, source=source, row=row)
+
+    def statement_in_full(
+        self, kind: str, track: Track, *, first: dt.date | None, valid_until: dt.date, status: str,
+        since: dt.date | None, reason: str, source: str, row: int,
+    ) -> None:
+        """`statement` for any history, every planned event checked against `refusal`."""
         history = list(track.events)
         planned: list[StatusEvent] = []
         if not history:
@@ -245,6 +280,8 @@ class Planner:
         if status_on([*history, *planned], day).status != status:
             last = [*history, *planned][-1].date
             planned.append(StatusEvent(EVENT_FOR_LISTED_STATUS[status], max(since or day, last)))
+        elif not planned and latest_end == valid_until:
+            return  # the registry already says this (a re-import): nothing to check again
         for event in planned:
             why = refusal(kind, history, event)
             if why:
@@ -267,13 +304,13 @@ class Planner:
     # --- sub-licences --------------------------------------------------------------------
 
     def broker(self, record: BrokerRecord) -> None:
-        parent_norm = number_norm(record.agency_licence_no)
+        parent_norm = self.batch.keys[record.agency_licence_no]
         parent = self.licence_track(parent_norm)
         if parent is None:
             self.problem(record.source, record.row, "agency_licence_no",
                          f"{record.agency_licence_no} is neither in this import nor registered")
             return
-        norm = number_norm(record.sub_licence_no)
+        norm = self.batch.keys[record.sub_licence_no]
         if norm in self.licence_by_norm or norm in self.plan.new_licences:
             self.problem(record.source, record.row, "sub_licence_no", f"{record.sub_licence_no} is an agency licence number")
             return
@@ -338,7 +375,7 @@ class Planner:
             self.agency(record)
         with_events = self.explicit_events()
         for record in self.batch.agencies:
-            norm = number_norm(record.licence_no)
+            norm = self.batch.keys[record.licence_no]
             track = self.plan.licences.get(norm)
             if track is None:
                 continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from registry.numbers import NumberKeys
+
 
 @dataclass(frozen=True, slots=True)
 class AgencyRecord:
@@ -69,6 +71,8 @@ class RegistryBatch:
     """The date a status list speaks for (the PDF's 'status as of'); None for CSVs."""
     sources: dict[str, str] = field(default_factory=dict)
     """file name -> SHA-256 of its bytes, for the audit entry."""
+    keys: NumberKeys = field(default_factory=NumberKeys)
+    """Every number read, normalised once for the reader and the planner."""
 
     @property
     def row_count(self) -> int:

@@ -3,7 +3,9 @@
 Validation happens before any row is written; a problem found while planning a later batch
 (e.g. the PDF after the CSVs of the same run) rolls the whole run back. On PostgreSQL the
 licence and sub-licence tables are locked against officers' writes for the duration (plain
-reads continue), so the plan cannot be overtaken by a concurrent action.
+reads continue), so the plan cannot be overtaken by a concurrent action. A first import into
+an empty registry loads its tables without their secondary indexes and rebuilds them before
+commit (`registry.bulk_load`).
 """
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from dataclasses import asdict, dataclass, field, fields
 from importers.registry_plan import SETTINGS, ImportPlan, Ref, plan_import
 from importers.registry_records import RegistryBatch
 from registry import audit
+from registry.bulk_load import empty_tables_unindexed
 from registry.db import current_engine, is_sqlite
 from registry.queries import load_registry_snapshot
 from registry.tables import Agency, Broker, Licence, LicenceEvent, SubLicence, SubLicenceEvent
-from registry.writes import allocate_ids, bulk_insert, bulk_update, fetch, write_transaction
+
+REGISTRY_TABLES = (Agency, Licence, LicenceEvent, Broker, SubLicence, SubLicenceEvent)
+from registry.writes import allocate_ids, bulk_date, bulk_insert, bulk_timestamp, bulk_update, fetch, write_transaction
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as the import advances."""
@@ -68,7 +73,8 @@ def _resolve(ref: Ref, new_ids: dict[str, int]) -> int:
 
 
 async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSummary:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = bulk_timestamp(dt.datetime.now(dt.timezone.utc))
+    day = bulk_date()
     summary = ImportSummary(changed=plan.changed_numbers())
     total = (len(plan.new_agencies) * 2 + len(plan.new_brokers) + len(plan.new_sub_licences)
              + sum(len(t.added) for t in (*plan.licences.values(), *plan.sub_licences.values())))
@@ -103,7 +109,7 @@ async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSumm
     summary.destinations_updated = len(plan.destination_updates)
 
     rows = [
-        (_resolve(t.ref, licence_ids), e.event, e.date, e.valid_until, reason, actor, now)
+        (_resolve(t.ref, licence_ids), e.event, day(e.date), e.valid_until and day(e.valid_until), reason, actor, now)
         for t in plan.licences.values() for e, reason in t.added
     ]
     await bulk_insert(LicenceEvent, ("licence", "event", "date", "valid_until", "reason", "actor", "recorded_at"), rows)
@@ -126,7 +132,7 @@ async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSumm
     step(len(sub_ids))
     summary.brokers_added, summary.sub_licences_added = len(broker_ids), len(sub_ids)
     rows = [
-        (_resolve(t.ref, sub_ids), e.event, e.date, e.valid_until, reason, actor, now)
+        (_resolve(t.ref, sub_ids), e.event, day(e.date), e.valid_until and day(e.valid_until), reason, actor, now)
         for t in plan.sub_licences.values() for e, reason in t.added
     ]
     await bulk_insert(SubLicenceEvent, ("sub_licence", "event", "date", "valid_until", "reason", "actor", "recorded_at"), rows)
@@ -161,16 +167,17 @@ async def apply_batches(batches: Sequence[RegistryBatch], *, actor: str, progres
     total = ImportSummary()
     async with write_transaction():
         await _lock_registry()
-        for batch in batches:
-            progress("comparing", 0, batch.row_count)
-            plan = plan_import(batch, await load_registry_snapshot())
-            progress("comparing", batch.row_count, batch.row_count)
-            if plan.empty:
-                total.files.update(batch.sources)
-                continue
-            summary = await _write(plan, actor, progress)
-            summary.files = dict(batch.sources)
-            total.add(summary)
+        async with empty_tables_unindexed(REGISTRY_TABLES):
+            for batch in batches:
+                progress("comparing", 0, batch.row_count)
+                plan = plan_import(batch, await load_registry_snapshot())
+                progress("comparing", batch.row_count, batch.row_count)
+                if plan.empty:
+                    total.files.update(batch.sources)
+                    continue
+                summary = await _write(plan, actor, progress)
+                summary.files = dict(batch.sources)
+                total.add(summary)
         if not total.nothing_changed:
             await audit.append(_audit_record(actor, total))
     return total

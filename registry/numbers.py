@@ -24,6 +24,18 @@ _NOT_ASCII_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 
 def number_norm(number: str) -> str:
     """Upper-case ASCII letters and digits only: separators and spacing carry no meaning."""
-    if number.isascii():  # fast path for bulk imports; same result as the general case
+    plain = number.replace("-", "").replace("/", "")
+    if plain.isascii() and plain.isalnum():  # the printed form: a million of these per bulk import
+        return plain.upper()
+    if number.isascii():  # same result as the general case, without a per-character loop
         return _NOT_ASCII_ALNUM.sub("", number).upper()
     return "".join(ch for ch in ascii_digits(number).upper() if ch.isascii() and ch.isalnum())
+
+
+class NumberKeys(dict[str, str]):
+    """number as printed -> `number_norm`, computed once: a bulk import looks each number up
+    several times (validation, duplicate check, planning, its brokers' parent references)."""
+
+    def __missing__(self, number: str) -> str:
+        key = self[number] = number_norm(number)
+        return key

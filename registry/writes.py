@@ -10,7 +10,8 @@ processes' lookup indexes catch up within milliseconds. Bulk writes bypass Picco
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -45,7 +46,7 @@ async def read_transaction() -> AsyncIterator[Any]:
         yield active
 
 
-def _connection() -> Any:
+def transaction_connection() -> Any:
     engine = current_engine()
     transaction = engine.current_transaction.get()
     if transaction is None:
@@ -73,7 +74,7 @@ async def advisory_lock(key: int) -> None:
 
 
 async def allocate_ids(table: type[Table], count: int) -> list[int]:
-    """Primary keys for rows about to be bulk-inserted, so children can reference them."""
+    """Primary keys for rows about to be bulk-inserted, so children can reference them (in a write transaction)."""
     if count == 0:
         return []
     name = table._meta.tablename
@@ -81,11 +82,10 @@ async def allocate_ids(table: type[Table], count: int) -> list[int]:
         rows = await fetch(f'SELECT COALESCE(MAX(id), 0) AS top FROM "{name}"')
         top = int(rows[0]["top"])
         return list(range(top + 1, top + 1 + count))
-    rows = await fetch(
-        f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) AS id FROM generate_series(1, {{}})",
-        count,
+    rows = await transaction_connection().fetch(  # the driver's records: 10x cheaper than Piccolo's dicts
+        f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, $1)", count
     )
-    return [int(row["id"]) for row in rows]
+    return [row[0] for row in rows]
 
 
 async def bulk_insert(table: type[Table], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -93,7 +93,7 @@ async def bulk_insert(table: type[Table], columns: Sequence[str], rows: Sequence
     if not rows:
         return
     name = table._meta.tablename
-    connection = _connection()
+    connection = transaction_connection()
     if is_sqlite(current_engine()):
         column_list = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
@@ -104,12 +104,33 @@ async def bulk_insert(table: type[Table], columns: Sequence[str], rows: Sequence
         await connection.copy_records_to_table(name, records=rows, columns=list(columns))
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def bulk_date() -> Callable[[dt.date], Any]:
+    """How `bulk_insert` should be given a date on the current engine.
+
+    SQLite: the ISO text Piccolo's adapter would store, made by the caller, because the driver
+    calling a Python adapter for every date of a million rows costs more than the insert.
+    PostgreSQL: the date itself (COPY encodes it in C).
+    """
+    return dt.date.isoformat if is_sqlite(current_engine()) else _same
+
+
+def bulk_timestamp(moment: dt.datetime) -> Any:
+    """A timestamptz for `bulk_insert`: on SQLite the UTC text Piccolo's adapter stores."""
+    if is_sqlite(current_engine()):
+        return str(moment.astimezone(dt.timezone.utc))
+    return moment
+
+
 async def bulk_update(table: type[Table], set_columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """`UPDATE table SET c1=?, ... WHERE id=?` for many rows; each row is (*values, id)."""
     if not rows:
         return
     name = table._meta.tablename
-    connection = _connection()
+    connection = transaction_connection()
     if is_sqlite(current_engine()):
         assignments = ", ".join(f'"{c}" = ?' for c in set_columns)
         await connection.executemany(f'UPDATE "{name}" SET {assignments} WHERE id = ?', rows)
