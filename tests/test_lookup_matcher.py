@@ -156,3 +156,24 @@ def test_new_and_renamed_agency_reflected_without_rebuild():
     lookup_index.put_licence(licence, AgencyRow(9, "Kirirom Star Manpower Co., Ltd.", "", "", "", "", ""))
     assert ask(lookup_index, "kirirom manpower", "agency")["status"] == "not_found"
     assert ask(lookup_index, "kirirom star manpower", "agency")["match"]["number"] == "MLVT-PRA-400/2026"
+
+
+def test_a_name_many_people_carry_lists_a_few_and_counts_them_all():
+    """A common broker name is carried by hundreds of people: the answer lists MAX_LISTED of
+    them (each with its number) and says how many there are, instead of all of them."""
+    from registry.lookup.service import MAX_LISTED
+    from registry.numbers import number_norm
+    from registry.queries import BrokerRow, SubLicenceRow
+
+    snapshot = invented_snapshot()
+    first = max(snapshot.sub_licences) + 1
+    for i in range(first, first + 3 * MAX_LISTED):
+        number = f"MLVT-SUB-{i:04d}/2023"
+        snapshot.brokers[i] = BrokerRow(i, "Keo Sopheap", "", "F", None, "Kandal", "Ta Khmau", "")
+        events = (StatusEvent("granted", dt.date(2023, 1, 1), dt.date(2027, 12, 31)),)
+        snapshot.sub_licences[i] = SubLicenceRow(i, number, number_norm(number), i, 1, 1, events)
+    answer = LookupIndex(snapshot).answer("keo sopheap", as_of=DAY, kind="broker")
+    assert answer["status"] == "ambiguous"
+    assert len(answer["candidates"]) == MAX_LISTED
+    assert answer["candidates_total"] == 3 * MAX_LISTED
+    assert len({c["number"] for c in answer["candidates"]}) == MAX_LISTED

@@ -34,6 +34,13 @@ POSTINGS_BUDGET = 60_000
 MIN_GRAMS = 4
 POOL = 200
 """Keys reranked by WRatio per query."""
+SHORT_KEY = 12
+SHORT_POOL = 1000
+"""Keys of up to SHORT_KEY characters have a dozen trigrams, and one typo removes a third of
+them: thousands of names share as many, so a wider pool is reranked (short strings are cheap
+for WRatio)."""
+SUBSET_MIN_WORDS = 3
+"""Queries of fewer words have no shorter name inside them worth a look (names have two words)."""
 
 
 def _codes(points: np.ndarray) -> np.ndarray:
@@ -74,14 +81,18 @@ class NameIndex:
     def __init__(self, keys: list[str], key_of_owner: np.ndarray, owner_ids: np.ndarray) -> None:
         self.keys = keys
         self.key_ids = {key: i for i, key in enumerate(keys)}
-        self.vocabulary: set[str] = {word for key in keys for word in key.split()}
-        """Every word of every indexed name: a typed word found here is never a typo of another."""
+        self.vocabulary: dict[str, int] = {}
+        """Every word of every indexed name (-> word id): a typed word found here is never a
+        typo of another."""
+        self._pack_words()
         self._owner_starts, self._owner_ids = _csr(key_of_owner, owner_ids, len(keys))
         self._added: dict[int, list[int]] = defaultdict(list)
         self._removed: dict[int, set[int]] = defaultdict(set)
         self._pack()
         self._overlay: dict[int, list[int]] = defaultdict(list)
+        self._word_overlay: dict[str, list[int]] = defaultdict(list)
         self._counter = np.zeros(len(keys) + 1024, dtype=np.int32)
+        self._slot = np.zeros(len(keys) + 1024, dtype=np.int32)
 
     @classmethod
     def build(cls, keys: Sequence[str], owners: Sequence[int]) -> NameIndex:
@@ -118,9 +129,34 @@ class NameIndex:
         self._postings = key_of
         self._sizes = np.bincount(key_of, minlength=len(self.keys)).astype(np.int32)
 
+    def _pack_words(self) -> None:
+        """Each key filed under its rarest word: a key made only of the query's words has its
+        rarest word among them, so the query's words reach every such key through short lists
+        (a common word files only the few keys made of common words alone)."""
+        word_of: list[int] = []
+        key_of: list[int] = []
+        vocabulary = self.vocabulary
+        for i, key in enumerate(self.keys):
+            for word in set(key.split()):
+                word_of.append(vocabulary.setdefault(word, len(vocabulary)))
+                key_of.append(i)
+        words = np.asarray(word_of, dtype=np.int64)
+        keys = np.asarray(key_of, dtype=np.int32)
+        frequency = np.bincount(words, minlength=len(vocabulary)) if len(words) else np.zeros(0, dtype=np.int64)
+        order = np.lexsort((frequency[words], keys)) if len(words) else np.zeros(0, dtype=np.int64)
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = keys[order][1:] != keys[order][:-1]
+        rarest = order[first]
+        self._rare_starts, self._rare_keys = _csr(words[rarest], keys[rarest], len(vocabulary))
+        second = np.zeros(len(order), dtype=bool)  # each key's next-rarest word: a quick filter
+        second[1:] = first[:-1] & ~first[1:]
+        self._second_word = np.full(len(self.keys), -1, dtype=np.int64)
+        self._second_word[keys[order[second]]] = words[order[second]]
+
     @property
     def nbytes(self) -> int:
-        arrays = (self._grams, self._starts, self._postings, self._sizes, self._owner_starts, self._owner_ids)
+        arrays = (self._grams, self._starts, self._postings, self._sizes, self._owner_starts, self._owner_ids,
+                  self._rare_starts, self._rare_keys, self._second_word)
         return sum(a.nbytes for a in arrays)
 
     # --- owners --------------------------------------------------------------------------
@@ -137,7 +173,9 @@ class NameIndex:
         if i is None:
             i = self.key_ids[key] = len(self.keys)
             self.keys.append(key)
-            self.vocabulary.update(key.split())
+            for word in set(key.split()):  # overlay keys are few: filed under every word
+                self.vocabulary.setdefault(word, -1)  # -1: only in overlay keys
+                self._word_overlay[word].append(i)
             for code in query_grams(key).tolist():
                 self._overlay[code].append(i)
             if len(self.keys) >= len(self._counter):
@@ -188,13 +226,38 @@ class NameIndex:
         per_count = np.bincount(counts) // np.maximum(np.arange(counts.max() + 1), 1)
         cumulative = np.cumsum(per_count[::-1])
         threshold = max(len(per_count) - 1 - int(np.searchsorted(cumulative, pool)), 1)
-        chosen = np.unique(ids[counts >= threshold])
+        chosen = self._distinct(ids[counts >= threshold])
         shared = counter[chosen].astype(np.int64)
         counter[ids] = 0
         if len(chosen) <= pool:
             return chosen
         rank = shared * 1000 - np.minimum(np.abs(self._sizes_of(chosen) - len(grams)), 999)
         return chosen[np.argpartition(-rank, pool)[:pool]]
+
+    def _distinct(self, ids: np.ndarray) -> np.ndarray:
+        """`ids` without repeats, in no particular order: a scatter and a gather over the key
+        space instead of `np.unique`'s sort (a short query can select tens of thousands)."""
+        if len(self._slot) < len(self._counter):
+            self._slot = np.zeros(len(self._counter), dtype=np.int32)
+        positions = np.arange(len(ids), dtype=np.int32)
+        self._slot[ids] = positions  # with repeats, one of the positions wins
+        return ids[self._slot[ids] == positions]
+
+    def subset_candidates(self, key: str) -> list[int]:
+        """Ids of keys made only of words the query has ("tola human resources" for "tola
+        teary human resources"): WRatio's token-set score puts them at 95 whatever their
+        trigrams, so they are reranked too."""
+        words = set(key.split())
+        if len(words) < SUBSET_MIN_WORDS:
+            return []
+        ids = [self.vocabulary.get(word, -1) for word in words]
+        known = np.array([j for j in ids if j >= 0], dtype=np.int64)
+        filed = [self._rare_keys[self._rare_starts[j]:self._rare_starts[j + 1]] for j in known.tolist()]
+        found = np.concatenate(filed) if filed else np.empty(0, dtype=np.int32)
+        second = self._second_word[found]
+        found = found[(second < 0) | np.isin(second, known)].tolist()
+        found += [i for word in words for i in self._word_overlay.get(word, ())]
+        return [i for i in set(found) if set(self.keys[i].split()) <= words]
 
     def _sizes_of(self, ids: np.ndarray) -> np.ndarray:
         """Trigram counts of keys (computed for overlay keys, which the packed sizes do not cover)."""
@@ -203,9 +266,13 @@ class NameIndex:
             return self._sizes[ids].astype(np.int64)
         return np.array([self._sizes[i] if i < base else len(query_grams(self.keys[i])) for i in ids.tolist()])
 
-    def search(self, key: str, *, limit: int = 10, pool: int = POOL) -> list[Hit]:
-        """Best keys by WRatio among the trigram candidates; keys without records are skipped."""
+    def search(self, key: str, *, limit: int = 10, pool: int | None = None) -> list[Hit]:
+        """Best keys by WRatio among the trigram and word-subset candidates; keys without
+        records are skipped."""
+        if pool is None:
+            pool = SHORT_POOL if len(key) <= SHORT_KEY else POOL
         ids = self.candidates(key, pool=pool).tolist()
+        ids += sorted(set(self.subset_candidates(key)).difference(ids))
         if self._removed:
             ids = [i for i in ids if self.owners(i)]
         if not ids:

@@ -114,6 +114,11 @@ class Alignment:
     def complete(self) -> bool:
         return not self.missing
 
+    @property
+    def rank(self) -> tuple[bool, float, int, float]:
+        """Complete names first, then how well the typed words fit, then place words, then coverage."""
+        return (self.complete, self.fit, len(self.place), self.score)
+
     def with_place(self, is_place) -> Alignment:
         """This alignment for one record: trailing words that name its place are explained."""
         place = [t for t in self.trailing if is_place(t)]
@@ -232,19 +237,13 @@ def align(typed: list[str], registered: list[str], *, person: bool, vocabulary: 
     return result.decided()
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     kind: str
     record: int
     key: str
     index_score: float
     alignment: Alignment
-
-    @property
-    def rank(self) -> tuple[bool, float, int, float]:
-        """Complete names first, then how well the typed words fit, then place words, then coverage."""
-        a = self.alignment
-        return (a.complete, a.fit, len(a.place), a.score)
 
     def rivals(self, other: Candidate) -> bool:
         """`other` fits the query as well as this one: neither is the better reading."""
@@ -270,16 +269,18 @@ class Matcher:
 
     # --- places -------------------------------------------------------------------------
 
-    def _place(self, kind: str, record: int) -> Place:
+    def _place_key(self, kind: str, record: int) -> tuple[str, ...]:
+        """What a record's place is made of: cheap to get for each of hundreds of records."""
         snap = self.index.snapshot
         if kind == "agency":
             agency = snap.agencies[snap.licences[record].agency_id]
-            latin = f"{agency.address_en} {agency.province}"
-            khmer = agency.address_km
-        else:
-            broker = snap.brokers[snap.sub_licences[record].broker_id]
-            latin, khmer = f"{broker.district} {broker.province}", ""
-        return _place_of(latin, khmer)
+            return (agency.address_en, agency.province, agency.address_km)
+        broker = snap.brokers[snap.sub_licences[record].broker_id]
+        return (broker.district, broker.province)
+
+    @staticmethod
+    def _place(key: tuple[str, ...]) -> Place:
+        return _place_of(f"{key[0]} {key[1]}", key[2] if len(key) > 2 else "")
 
     # --- the verdict ---------------------------------------------------------------------
 
@@ -318,8 +319,12 @@ class Matcher:
         })
 
     def candidates(self, query: str, kind: str | None = None) -> tuple[list[Candidate], dict[str, NormalName]]:
-        """Every registered record the index proposes, each with its word alignment."""
-        found: dict[tuple[str, int], Candidate] = {}
+        """Every registered record the index proposes, each with its word alignment.
+
+        Records are ranked by group (one proposed name read one way), not one by one: a common
+        broker name is carried by hundreds of people who all share one alignment."""
+        groups: list[tuple[str, Hit, Alignment]] = []
+        best_group: dict[tuple[str, int], int] = {}
         normal: dict[str, NormalName] = {}
         for k in [kind] if kind else list(KINDS):
             name = normal[k] = normalise_name(query, legal_forms=(k == "agency"))
@@ -333,18 +338,26 @@ class Matcher:
                 typed, registered = list(name.tokens), hit.key.split()
                 vocabulary = self.index.names[k].vocabulary
                 plain = align(typed, registered, person=(k == "broker"), vocabulary=vocabulary)
-                by_place: dict[int, Alignment] = {}
+                group_of: dict[tuple[str, ...] | None, int] = {}  # place (None: not asked) -> group
+                by_place = plain.trailing and plain.matched and len(plain.trailing) <= MAX_PLACE_WORDS
                 for record in hit.owners[:MAX_RECORDS_PER_KEY]:
-                    alignment = plain
-                    if plain.trailing and plain.matched and len(plain.trailing) <= MAX_PLACE_WORDS:
-                        place = self._place(k, record)
-                        if id(place) not in by_place:
-                            by_place[id(place)] = plain.with_place(place.__contains__)
-                        alignment = by_place[id(place)]
-                    current = found.get((k, record))
-                    if current is None or alignment.score > current.alignment.score:
-                        found[(k, record)] = Candidate(k, record, hit.key, hit.score, alignment)
-        ordered = sorted(found.values(), key=lambda c: (not c.alignment.accepted, tuple(-x for x in c.rank)))
+                    place = self._place_key(k, record) if by_place else None
+                    group = group_of.get(place)
+                    if group is None:
+                        alignment = plain.with_place(self._place(place).__contains__) if place else plain
+                        groups.append((k, hit, alignment))
+                        group = group_of[place] = len(groups) - 1
+                    current = best_group.get((k, record))
+                    if current is None or groups[group][2].score > groups[current][2].score:
+                        best_group[(k, record)] = group
+        members: dict[int, list[int]] = {}
+        for (_, record), group in best_group.items():
+            members.setdefault(group, []).append(record)
+        order = sorted(members, key=lambda g: (not groups[g][2].accepted, tuple(-x for x in groups[g][2].rank)))
+        ordered = [
+            Candidate(groups[g][0], record, groups[g][1].key, groups[g][1].score, groups[g][2])
+            for g in order for record in members[g]
+        ]
         return ordered, normal
 
     def _by_name(self, query: str, kind: str | None) -> Verdict:

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from registry import point_reads
 from registry.db import current_engine
 from registry.lookup.index import RegistryIndex
 from compliance_rules.registry_facts import AgencyResolution
@@ -32,6 +33,9 @@ from registry.tables import Agency, AuditLog, Broker, Licence, LicenceEvent, Sub
 
 FULL_RELOAD_ABOVE = 5_000
 """More changed records than this since the last look (a bulk import): rebuild instead of patching."""
+MAX_LISTED = 20
+"""Candidates listed in an ambiguous answer: a common name is carried by hundreds of people,
+and a worker on a phone is better served by the count and a prompt for the licence number."""
 _WATCHED = (Licence, LicenceEvent, SubLicence, SubLicenceEvent, AuditLog)
 
 
@@ -81,14 +85,14 @@ class LookupIndex:
             status = record.pop("status")
             explanation["status"] = f"{status} on {day.isoformat()}, from the licence's recorded events"
             return {"query": verdict.query, "status": status, "match": record, "score": verdict.score,
-                    "explanation": explanation, "candidates": []}
+                    "explanation": explanation, "candidates": [], "candidates_total": 0}
         candidates = []
-        for candidate in verdict.candidates:
+        for candidate in verdict.candidates[:MAX_LISTED]:
             record = self._record(candidate, day)
             candidates.append({key: record[key] for key in ("kind", "number", "name", "name_km", "status", "agency")}
                               | {"score": candidate.alignment.score})
         return {"query": verdict.query, "status": verdict.outcome, "match": None, "score": verdict.score,
-                "explanation": explanation, "candidates": candidates}
+                "explanation": explanation, "candidates": candidates, "candidates_total": len(verdict.candidates)}
 
     # --- incremental updates ---------------------------------------------------------------
 
@@ -117,12 +121,15 @@ class _Cached:
 _cache: _Cached | None = None
 
 
+_WATERMARK_SQL = "SELECT " + ", ".join(
+    f'(SELECT COALESCE(MAX(id), 0) FROM "{table._meta.tablename}")' for table in _WATCHED
+)
+
+
 async def _watermarks() -> tuple[int, ...]:
-    sql = "SELECT " + ", ".join(
-        f'(SELECT COALESCE(MAX(id), 0) FROM "{t._meta.tablename}") AS m{i}' for i, t in enumerate(_WATCHED)
-    )
-    row = (await Licence.raw(sql))[0]
-    return tuple(int(row[f"m{i}"]) for i in range(len(_WATCHED)))
+    """On a kept connection (`registry.point_reads`): this runs before every answer when no
+    change feed is listening, and a new connection per query would cost more than the answer."""
+    return tuple(int(mark) for mark in (await point_reads.rows(_WATERMARK_SQL))[0])
 
 
 async def refresh() -> LookupIndex:
