@@ -21,6 +21,7 @@ from litestar.types import Receive, Scope, Send
 from api.auth import OWN_LOGIN_OPT, PUBLIC, route_access
 from api.errors import EXCEPTION_HANDLERS
 from api.openapi_problems import document_problems
+from api.rate_limit import InMemoryWindowRateLimitMiddleware
 from api.signing import Signer
 from registry import change_feed
 from registry.db import ensure_schema
@@ -58,11 +59,13 @@ class Limits:
                    login_rate=rate("FAIRRECRUIT_LOGIN_RATE", cls.login_rate))
 
 
-def _is_public(request) -> bool:
+# The throttle checks are coroutines on purpose: Litestar runs a plain function given as
+# `check_throttle_handler` in a worker thread, two thread hops on every request.
+async def _is_public(request) -> bool:
     return bool(request.route_handler.opt.get("public"))
 
 
-def _is_login(request) -> bool:
+async def _is_login(request) -> bool:
     return bool(request.route_handler.opt.get("login"))
 
 
@@ -142,9 +145,9 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
     if with_admin:
         handlers.append(_admin_mount(production=secure_cookies, body_bytes=limits.body_bytes))
     public_limit = RateLimitConfig(rate_limit=limits.public_rate, check_throttle_handler=_is_public,
-                                   store="public_rate_limit")
+                                   store="public_rate_limit", middleware_class=InMemoryWindowRateLimitMiddleware)
     login_limit = RateLimitConfig(rate_limit=limits.login_rate, check_throttle_handler=_is_login,
-                                  store="login_rate_limit")
+                                  store="login_rate_limit", middleware_class=InMemoryWindowRateLimitMiddleware)
     app = Litestar(
         route_handlers=handlers,
         exception_handlers=EXCEPTION_HANDLERS,
