@@ -173,8 +173,15 @@ class Place:
         if token in self.forms or (not token.isdigit() and sound_key(token) in self.keys):
             return True
         return not token.isdigit() and any(
-            abs(len(form) - len(token)) <= 2 and _within_typos(token, form, 100.0) is not None for form in self.forms
+            abs(len(form) - len(token)) <= 2 and _typo_of(token, form) for form in self.forms
         )
+
+
+@lru_cache(maxsize=65_536)
+def _typo_of(token: str, form: str) -> bool:
+    """Memoised: one query checks the same word against the same district and province names
+    for each of the hundreds of records that share a name."""
+    return _within_typos(token, form, 100.0) is not None
 
 
 @lru_cache(maxsize=65_536)
