@@ -12,7 +12,7 @@ from litestar import Litestar, asgi
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
-from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.template import TemplateConfig
@@ -21,7 +21,7 @@ from litestar.types import Receive, Scope, Send
 from api.auth import OWN_LOGIN_OPT, PUBLIC, route_access
 from api.errors import EXCEPTION_HANDLERS
 from api.openapi_problems import document_problems
-from api.rate_limit import InMemoryWindowRateLimitMiddleware
+from api.rate_limit import RouteRateLimits
 from api.signing import Signer
 from registry import change_feed
 from registry.db import ensure_schema
@@ -57,16 +57,6 @@ class Limits:
 
         return cls(public_rate=rate("FAIRRECRUIT_PUBLIC_RATE", cls.public_rate),
                    login_rate=rate("FAIRRECRUIT_LOGIN_RATE", cls.login_rate))
-
-
-# The throttle checks are coroutines on purpose: Litestar runs a plain function given as
-# `check_throttle_handler` in a worker thread, two thread hops on every request.
-async def _is_public(request) -> bool:
-    return bool(request.route_handler.opt.get("public"))
-
-
-async def _is_login(request) -> bool:
-    return bool(request.route_handler.opt.get("login"))
 
 
 class _BodyLimit:
@@ -144,14 +134,10 @@ def create_app(*, limits: Limits | None = None, key_dir: Path | None = None, deb
                       static_file]
     if with_admin:
         handlers.append(_admin_mount(production=secure_cookies, body_bytes=limits.body_bytes))
-    public_limit = RateLimitConfig(rate_limit=limits.public_rate, check_throttle_handler=_is_public,
-                                   store="public_rate_limit", middleware_class=InMemoryWindowRateLimitMiddleware)
-    login_limit = RateLimitConfig(rate_limit=limits.login_rate, check_throttle_handler=_is_login,
-                                  store="login_rate_limit", middleware_class=InMemoryWindowRateLimitMiddleware)
     app = Litestar(
         route_handlers=handlers,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[public_limit.middleware, login_limit.middleware],
+        middleware=[DefineMiddleware(RouteRateLimits, limits={"public": limits.public_rate, "login": limits.login_rate})],
         # PostgreSQL: a connection pool and a LISTEN task that keeps this process's lookup
         # index current with writes made by every other process (no-ops on SQLite).
         on_startup=[ensure_schema, *([change_feed.start_serving] if change_feed_hooks else [])],
