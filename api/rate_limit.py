@@ -1,71 +1,93 @@
-"""Rate limits by route: Litestar's limiter, with its window kept in process memory.
+"""Rate limits by route: a fixed window per client address, counted in process memory.
 
-Litestar's `RateLimitMiddleware` keeps, per client, the timestamp of every request in the
-current window and round-trips that list through its store as JSON on every request: the
-cost of a request grows with the number of requests already in the window (measured: 0.12 ms
-a request with a generous limit under load, more than the lookup it guards). Its decision
-needs only how many requests the window holds and when it resets. This subclass keeps the
-same window objects in a dict per store (the default store is per-process memory anyway),
-appending instead of rebuilding; the 429 problem and the RateLimit headers are Litestar's.
+Litestar's `RateLimitMiddleware` builds a request object, takes a lock and round-trips the
+timestamp of every request in the current window through its store as JSON, on every
+request: the cost grows with the requests already in the window (measured: 0.12 ms a request
+with a generous limit, more than the number lookup it guards) and is paid by routes it does
+not limit too. The decision needs only how many requests a client made in the window and when
+the window ends. Same semantics as Litestar's (a fixed window from the client's first request,
+the IETF draft RateLimit headers, a 429 problem through the app's error map); counts are per
+process, as Litestar's default memory store was.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from time import time
 
-from litestar.middleware.rate_limit import DURATION_VALUES, CacheObject, RateLimitConfig, RateLimitMiddleware
-from litestar.stores.base import Store
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.datastructures import MutableScopeHeaders
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware.rate_limit import DURATION_VALUES
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 _PRUNE_ABOVE = 10_000
 """Clients remembered before windows that have ended are dropped."""
 
-_windows: dict[int, tuple[Store, dict[str, CacheObject]]] = {}
-"""Per store (held here, so its id is not reused), so two apps, or the public and the login
-limit, never share counts. Litestar's stores have no room for weak references."""
+
+@dataclass(slots=True)
+class _Window:
+    count: int
+    reset: int
 
 
-class InMemoryWindowRateLimitMiddleware(RateLimitMiddleware):
-    async def retrieve_cached_history(self, key: str, store: Store) -> CacheObject:
-        windows = _windows.setdefault(id(store), (store, {}))[1]
+class _Limit:
+    """One limit (e.g. 60 a minute) and the windows of the clients it has seen."""
+
+    def __init__(self, rate: tuple[str, int]) -> None:
+        self.seconds = DURATION_VALUES[rate[0]]
+        self.most = rate[1]
+        self.windows: dict[str, _Window] = {}
+
+    def admit(self, client: str) -> _Window:
+        """Count one request of `client`; raise the 429 when its window is full."""
         now = int(time())
-        window = windows.get(key)
+        window = self.windows.get(client)
         if window is None or window.reset <= now:
-            if len(windows) > _PRUNE_ABOVE:
-                for stale in [k for k, w in windows.items() if w.reset <= now]:
-                    del windows[stale]
-            window = windows[key] = CacheObject(history=[], reset=now + DURATION_VALUES[self.unit])
+            if len(self.windows) > _PRUNE_ABOVE:
+                for stale in [key for key, old in self.windows.items() if old.reset <= now]:
+                    del self.windows[stale]
+            window = self.windows[client] = _Window(0, now + self.seconds)
+        if window.count >= self.most:
+            raise TooManyRequestsException(headers=self.headers(window, now))
+        window.count += 1
         return window
 
-    async def set_cached_history(self, key: str, cache_object: CacheObject, store: Store) -> None:
-        cache_object.history.append(int(time()))
+    def headers(self, window: _Window, now: int) -> dict[str, str]:
+        return {
+            "RateLimit-Policy": f"{self.most}; w={self.seconds}",
+            "RateLimit-Limit": str(self.most),
+            "RateLimit-Remaining": str(max(self.most - window.count, 0)),
+            "RateLimit-Reset": str(window.reset - now),
+        }
 
 
 class RouteRateLimits:
-    """One middleware for every limit: a route whose handler has opt `name` set goes through
-    that limit, each that applies in turn (the inspector login is public and a login); any
-    other route goes straight through (no request object, no lock)."""
+    """One middleware for every limit: a route whose handler has opt `name` set is counted
+    by that limit, by each that applies (the inspector login is public and a login); any
+    other route passes straight through."""
 
     def __init__(self, app: ASGIApp, limits: dict[str, tuple[str, int]]) -> None:
         self.app = app
-        self.limiters = [
-            (name, InMemoryWindowRateLimitMiddleware(self._after(position), RateLimitConfig(
-                rate_limit=rate, store=f"{name}_rate_limit", middleware_class=InMemoryWindowRateLimitMiddleware)))
-            for position, (name, rate) in enumerate(limits.items())
-        ]
-
-    def _after(self, position: int) -> ASGIApp:
-        async def rest(scope: Scope, receive: Receive, send: Send) -> None:
-            await self._from(position + 1, scope, receive, send)
-
-        return rest
-
-    async def _from(self, position: int, scope: Scope, receive: Receive, send: Send) -> None:
-        opt = scope["route_handler"].opt if scope["type"] == "http" else {}
-        for name, limiter in self.limiters[position:]:
-            if opt.get(name):
-                await limiter(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        self.limits = {name: _Limit(rate) for name, rate in limits.items()}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._from(0, scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        opt = scope["route_handler"].opt
+        applying = [limit for name, limit in self.limits.items() if opt.get(name)]
+        if not applying:
+            await self.app(scope, receive, send)
+            return
+        client = scope["client"][0] if scope.get("client") else "unknown"
+        counted = [(limit, limit.admit(client)) for limit in applying]
+        limit, window = min(counted, key=lambda pair: pair[0].most - pair[1].count)  # the tightest
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                headers = MutableScopeHeaders(message)
+                for key, value in limit.headers(window, int(time())).items():
+                    headers[key] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -194,10 +194,14 @@ def test_public_routes_are_rate_limited_but_not_staff_routes(db, tmp_path):
     tokens = make_tokens()
     app = make_app(tmp_path, Limits(public_rate=("minute", 2), login_rate=("minute", 100)), with_admin=False)
     with TestClient(app) as client:
-        public = [client.get("/.well-known/fairrecruit-signing-key").status_code for _ in range(3)]
-        staff = [client.get("/api/v1/flags", headers=auth(tokens["inspector"])).status_code for _ in range(3)]
-    assert public == [200, 200, 429]
-    assert staff == [200, 200, 200]
+        public = [client.get("/.well-known/fairrecruit-signing-key") for _ in range(3)]
+        staff = [client.get("/api/v1/flags", headers=auth(tokens["inspector"])) for _ in range(3)]
+    assert [r.status_code for r in public] == [200, 200, 429]
+    assert [r.status_code for r in staff] == [200, 200, 200]
+    assert [r.headers["ratelimit-remaining"] for r in public] == ["1", "0", "0"]
+    assert public[0].headers["ratelimit-policy"] == "2; w=60"
+    assert public[2].headers["content-type"].startswith("application/problem+json")
+    assert "ratelimit-remaining" not in staff[0].headers
 
 
 @pytest.mark.parametrize("role", [None, I, O, A])
