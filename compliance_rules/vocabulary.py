@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from compliance_rules.text import KHMER, normalise
@@ -19,20 +19,35 @@ NEGATION_REACH = 60
 words or four to six Khmer words)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Concept:
+    """A concept's pattern; searches are remembered, because the rules ask about the same
+    concepts in the same sentences of a contract many times (several rules share concepts such
+    as `worker_pays` or `negation`). Compared by identity (`eq=False`): hashing a compiled
+    pattern hashes its whole code, which for a vocabulary costs more than the search."""
+
     name: str
     doc: str
     pattern: re.Pattern[str]
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text)
+        return _search(self, text)
 
-    def finditer(self, text: str) -> list[re.Match[str]]:
-        return list(self.pattern.finditer(text))
+    def finditer(self, text: str) -> tuple[re.Match[str], ...]:
+        return _finditer(self, text)
 
     def __contains__(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
+        return _search(self, text) is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def _search(concept: Concept, text: str) -> re.Match[str] | None:
+    return concept.pattern.search(text)
+
+
+@lru_cache(maxsize=1 << 14)
+def _finditer(concept: Concept, text: str) -> tuple[re.Match[str], ...]:
+    return tuple(concept.pattern.finditer(text))
 
 
 _DROPPABLE_BELOW = "\u17bb\u17bc\u17bd"

@@ -75,12 +75,8 @@ class Document:
 
 
 def union_bbox(boxes) -> BBox:
-    boxes = list(boxes)
-    if not boxes:
+    columns = tuple(zip(*boxes))
+    if not columns:
         return (0.0, 0.0, 0.0, 0.0)
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
+    x0, top, x1, bottom = columns
+    return (min(x0), min(top), max(x1), max(bottom))

@@ -20,9 +20,8 @@ from compliance_rules.registry_facts import (
     StoredContract,
     SubLicenceFacts,
 )
-from importers.document import Document
-from importers.pdf import UnreadableDocumentError, read_pdf_isolated
-from importers.terms import extract
+from importers.pdf import UnreadableDocumentError
+from importers.terms.isolated import read_contract_isolated
 from registry import contracts as store
 from registry.errors import FairrecruitError
 from registry.keys import passport_hash_key
@@ -34,14 +33,22 @@ FRAUD_RULE_WITH_PARTNER = "FRD001"
 @dataclass
 class RegistryFactsForIngest:
     """`RegistryFacts` for one batch: registry rows loaded once, names resolved by the lookup
-    matcher (which refuses look-alikes), earlier contracts of the same worker from the database."""
+    matcher (which refuses look-alikes), earlier contracts of the same worker from the database.
+
+    Resolutions are remembered for the batch: several rules and the storage step ask about the
+    same printed name, and a batch already judges every contract on the registry as it was
+    when the batch started."""
 
     registry: InMemoryRegistryFacts
     resolver: Any
     prior_contracts: list[StoredContract] = field(default_factory=list)
+    _agencies: dict[str, AgencyResolution] = field(default_factory=dict)
+    _brokers: dict[str, Any] = field(default_factory=dict)
 
     def resolve_agency(self, name: str) -> AgencyResolution:
-        return self.resolver.resolve_agency(name)
+        if name not in self._agencies:
+            self._agencies[name] = self.resolver.resolve_agency(name)
+        return self._agencies[name]
 
     def licence(self, number: str):
         return self.registry.licence(number)
@@ -50,7 +57,9 @@ class RegistryFactsForIngest:
         return self.registry.sub_licence(number)
 
     def sub_licences_of_broker(self, broker_name: str) -> list[SubLicenceFacts]:
-        resolution = self.resolver.resolve_broker(broker_name)
+        if broker_name not in self._brokers:
+            self._brokers[broker_name] = self.resolver.resolve_broker(broker_name)
+        resolution = self._brokers[broker_name]
         if resolution.outcome == "not_found":
             return []
         return [f for n in resolution.sub_licence_numbers if (f := self.registry.sub_licence(n))]
@@ -124,7 +133,7 @@ class _Read:
     result that ends its journey there (unreadable, needs OCR)."""
 
     sha256: str
-    document: Document | None = None
+    pages: int = 0
     contract: ContractForCheck | None = None
     result: dict[str, Any] | None = None
 
@@ -133,13 +142,14 @@ async def _read_and_extract(data: bytes, file_name: str) -> _Read:
     sha256 = hashlib.sha256(data).hexdigest()
     base = {"file": file_name, "sha256": sha256}
     try:
-        # Reading (a worker process, OCR) and extraction are slow and synchronous: keep them
-        # off the event loop so a server goes on answering other requests meanwhile.
-        document: Document = await asyncio.to_thread(read_pdf_isolated, data)
+        # Reading and extraction run in a worker process (isolation, and several documents on
+        # several cores); waiting for it stays off the event loop, so a server goes on
+        # answering other requests meanwhile.
+        read = await asyncio.to_thread(read_contract_isolated, data, passport_key=passport_hash_key())
     except UnreadableDocumentError as exc:
         return _Read(sha256, result={**base, "status": "error", "error": str(exc), "fields": {}, "findings": []})
-    if document.needs_ocr:
-        pages = ", ".join(map(str, document.needs_ocr_pages))
+    if read.contract is None:
+        pages = ", ".join(map(str, read.needs_ocr_pages))
         return _Read(sha256, result={
             **base, "status": "needs_ocr",
             "error": f"page(s) {pages} have no trustworthy text: neither the PDF's text layer nor OCR "
@@ -147,8 +157,7 @@ async def _read_and_extract(data: bytes, file_name: str) -> _Read:
                      "is the scan legible?); the document was not checked",
             "fields": {}, "findings": [],
         })
-    contract = await asyncio.to_thread(extract, document, passport_key=passport_hash_key())
-    return _Read(sha256, document, contract)
+    return _Read(sha256, read.pages, read.contract)
 
 
 async def ingest_document(
@@ -162,6 +171,17 @@ async def ingest_document(
     return await _check_and_store(await _read_and_extract(data, file_name), file_name, actor=actor, facts=facts)
 
 
+async def _earlier_contracts(read: _Read) -> list[StoredContract]:
+    """Stored contracts of the same worker (same passport hash), for FRD001."""
+    passport_hash = read.contract.terms.worker_passport_hash if read.contract else None
+    if not passport_hash:
+        return []
+    return [
+        StoredContract(row["sha256"], (row["terms"] or {}).get("fields", {}))
+        for row in await store.contracts_with_passport(passport_hash, exclude_sha256=read.sha256)
+    ]
+
+
 async def _already_ingested(sha256: str, file_name: str) -> dict[str, Any] | None:
     existing = await store.find_contract(sha256)
     if existing is None:
@@ -173,19 +193,20 @@ async def _check_and_store(
     read: _Read, file_name: str, *, actor: str, facts: RegistryFactsForIngest | None
 ) -> dict[str, Any]:
     """The rules and storage: run in input order, because a contract's rules see the contracts
-    of the same worker stored before it."""
+    of the same worker stored before it, and a batch may repeat a file (stored by then). Both
+    are read on one connection."""
+    async with store.reads_together():
+        existing = await _already_ingested(read.sha256, file_name)
+        earlier = [] if existing is not None or read.contract is None else await _earlier_contracts(read)
+    if existing is not None:
+        return existing
     if read.result is not None:
         return read.result
-    sha256, document, contract = read.sha256, read.document, read.contract
-    assert document is not None and contract is not None
+    sha256, contract = read.sha256, read.contract
+    assert contract is not None
     facts = facts or await load_facts()
     passport_hash = contract.terms.worker_passport_hash
-    facts.prior_contracts = []
-    if passport_hash:
-        facts.prior_contracts = [
-            StoredContract(row["sha256"], (row["terms"] or {}).get("fields", {}))
-            for row in await store.contracts_with_passport(passport_hash, exclude_sha256=sha256)
-        ]
+    facts.prior_contracts = earlier
     findings = check_contract(contract, facts)
     fields = contract.terms.public_fields()
     related: dict[str, list[store.FindingRecord]] = {}
@@ -202,7 +223,7 @@ async def _check_and_store(
     await store.store_checked_contract(
         sha256=sha256,
         file_name=file_name,
-        pages=len(document.pages),
+        pages=read.pages,
         language=_language(contract),
         signing_date=None if signing is None else signing.value,
         licence_number=resolved_licence,
@@ -271,9 +292,7 @@ async def ingest_paths(
                 yield read
                 continue
             try:
-                existing = await _already_ingested(read.sha256, path.name)
-                yield existing if existing is not None else await _check_and_store(
-                    read, path.name, actor=actor, facts=facts)
+                yield await _check_and_store(read, path.name, actor=actor, facts=facts)
             except FairrecruitError as exc:
                 yield _error(path.name, read.sha256, exc)
     finally:

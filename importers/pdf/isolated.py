@@ -20,6 +20,7 @@ able to run code in the parent.
 from __future__ import annotations
 
 import atexit
+import importlib
 import json
 import os
 import resource
@@ -30,14 +31,16 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any, TypeVar
 
 from importers.document import Document, Line, Page, Table, Word
 from importers.pdf.errors import UnreadableDocumentError
 from importers.pdf.limits import ReadLimits
 
 _FILE_SIZE_LIMIT = 1 << 30
-"""Largest file the child may write (temporary PNG renders, pdftotext output)."""
+"""Largest file the child may write (temporary PNG renders for OCR)."""
 _ERROR_EXIT = 3
 """The child rejected the document; its answer holds {"reason", "message"}."""
 _MEMORY_EXIT = 4
@@ -46,6 +49,7 @@ DOCUMENTS_PER_WORKER = int(os.environ.get("FAIRRECRUIT_PDF_WORKER_DOCUMENTS", "5
 """Documents one worker reads before it is retired (bounds leaks and shared state)."""
 _MAX_IDLE = max(2, os.cpu_count() or 1)
 """Idle workers kept per set of limits; more concurrent reads start more workers."""
+T = TypeVar("T")
 
 
 def read_pdf_isolated(
@@ -56,8 +60,26 @@ def read_pdf_isolated(
     password: str | None = None,
 ) -> Document:
     """`read_pdf` in a worker process bounded by `limits` (memory, CPU, wall clock)."""
+    return converted(document_from_json, read_isolated(data, limits, ocr=ocr, password=password))
+
+
+def read_isolated(
+    data: bytes,
+    limits: ReadLimits | None = None,
+    *,
+    ocr: bool = True,
+    password: str | None = None,
+    job: str = "document",
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`read_pdf` in a worker process, then `job` (a name in `JOBS`) on the Document there;
+    the job's JSON answer. Work that only needs the Document is done where it was read, so
+    the Document itself does not cross the pipe and the caller's process stays free."""
+    if job not in JOBS:
+        raise ValueError(f"unknown reader job {job!r}")
     limits = limits or ReadLimits.from_env()
-    header = json.dumps({"limits": asdict(limits), "ocr": ocr, "password": password, "size": len(data)})
+    header = json.dumps({"limits": asdict(limits), "ocr": ocr, "password": password, "size": len(data),
+                         "job": job, "options": options or {}})
     worker = _POOL.checkout(limits)
     deadline = time.monotonic() + limits.max_seconds
     try:
@@ -78,6 +100,15 @@ def read_pdf_isolated(
         raise UnreadableDocumentError("crashed", "The PDF reader returned no result.") from None
     _POOL.checkin(worker)
     return _result(status, payload, b"", limits)
+
+
+def converted(convert: Callable[[dict[str, Any]], T], answer: dict[str, Any]) -> T:
+    """A worker's answer as the caller's type; an answer that does not fit came from a worker
+    that is not to be trusted."""
+    try:
+        return convert(answer)
+    except (ValueError, KeyError, TypeError):
+        raise UnreadableDocumentError("crashed", "The PDF reader returned no result.") from None
 
 
 class _Worker:
@@ -222,12 +253,15 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _result(returncode: int, out: bytes, err: bytes, limits: ReadLimits) -> Document:
+def _result(returncode: int, out: bytes, err: bytes, limits: ReadLimits) -> dict[str, Any]:
     if returncode == 0:
         try:
-            return document_from_json(json.loads(out))
-        except (ValueError, KeyError, TypeError):
-            raise UnreadableDocumentError("crashed", "The PDF reader returned no result.") from None
+            answer = json.loads(out)
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
+            raise UnreadableDocumentError("crashed", "The PDF reader returned no result.")
+        return answer
     if returncode == _ERROR_EXIT:
         try:
             problem = json.loads(out)
@@ -248,7 +282,8 @@ def _result(returncode: int, out: bytes, err: bytes, limits: ReadLimits) -> Docu
     )
 
 
-def document_to_json(document: Document) -> dict:
+def document_to_json(document: Document, options: dict[str, Any] | None = None) -> dict:
+    """The whole Document (the `document` job)."""
     return asdict(document)
 
 
@@ -271,6 +306,19 @@ def document_from_json(raw: dict) -> Document:
     return Document(raw["sha256"], pages, raw["producer"], list(raw["needs_ocr_pages"]))
 
 
+JOBS = {
+    "document": "importers.pdf.isolated:document_to_json",
+    "contract": "importers.terms.isolated:contract_job",
+}
+"""What a worker may do with a Document it read: name -> `module:function(document, options)`
+returning JSON-able data. A fixed table: a request names a job, never code."""
+
+
+def _job(name: str) -> Callable[[Document, dict[str, Any]], dict[str, Any]]:
+    module, function = JOBS[name].split(":")
+    return getattr(importlib.import_module(module), function)
+
+
 def _child() -> int:
     """Serve documents until stdin closes: a JSON header line with the byte `size`, then the
     bytes; answer a line `status size`, then that many bytes of JSON."""
@@ -285,7 +333,7 @@ def _child() -> int:
             _allow_cpu_for_next_document(limits.max_cpu_seconds)
             try:
                 document = read_pdf(data, limits=limits, ocr=header["ocr"], password=header["password"])
-                status, answer = 0, document_to_json(document)
+                status, answer = 0, _job(header["job"])(document, header["options"])
             except UnreadableDocumentError as exc:
                 status, answer = _ERROR_EXIT, {"reason": exc.reason, "message": str(exc)}
             payload = json.dumps(answer, ensure_ascii=False).encode()

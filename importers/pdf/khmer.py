@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 CONSONANT = "\u1780-\u17a2"
 INDEPENDENT_VOWEL = "\u17a3-\u17b3"
@@ -30,6 +31,9 @@ _CLUSTER = re.compile(
 )
 KHMER_CHAR = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")
 _MARK_CHAR = re.compile(f"[{MARK}]")
+_BASE_CHAR = re.compile(f"[{BASE}]")
+_CONSONANT_CHAR = re.compile(f"[{CONSONANT}]")
+_KHMER_RUN = re.compile(r"[\u1780-\u17ff]+")
 _LEADING_PRE_BASE = re.compile(
     rf"(?<![\u1780-\u17ff])([{PRE_BASE_VOWEL}])([{BASE}](?:{COENG}[{CONSONANT}]){{0,2}}[{REGISTER}]?)"
     r"([\u17b6\u17b8]?)"
@@ -43,7 +47,9 @@ _MARK_RANK = {COENG: 0, "\u17c9": 1, "\u17ca": 1}
 
 
 def is_khmer(ch: str) -> bool:
-    return bool(KHMER_CHAR.match(ch))
+    """Whether the first character of `ch` is Khmer (a range test: called per character of
+    every page, where a regex match costs several times more)."""
+    return bool(ch) and ("\u1780" <= ch[0] <= "\u17ff" or "\u19e0" <= ch[0] <= "\u19ff")
 
 
 def has_khmer(text: str) -> bool:
@@ -66,7 +72,7 @@ def cluster_stats(text: str) -> tuple[int, int]:
     if not total:
         return 0, 0
     good = 0
-    for token in re.findall(r"[\u1780-\u17ff]+", text):
+    for token in _KHMER_RUN.findall(text):
         position = 0
         while position < len(token):
             match = _CLUSTER.match(token, position)
@@ -87,11 +93,13 @@ def cluster_stats(text: str) -> tuple[int, int]:
     return good, total
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
     """NFC, invisible joiners and inherent vowels removed, marks in logical order.
 
     Zero-width spaces are how Khmer marks word breaks for line wrapping; they carry no
-    meaning for reading and break verbatim matching, so they go.
+    meaning for reading and break verbatim matching, so they go. Cached: layout normalises
+    every word of every layer, and the words of contracts repeat from page to page.
     """
     text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if ch not in INVISIBLE)
@@ -121,11 +129,11 @@ def _reorder_marks(text: str) -> str:
         ch = text[i]
         out.append(ch)
         i += 1
-        if not re.match(f"[{BASE}]", ch):
+        if not _BASE_CHAR.match(ch):
             continue
         units: list[tuple[int, str]] = []
         while i < len(text) and is_mark(text[i]):
-            if text[i] == COENG and i + 1 < len(text) and re.match(f"[{CONSONANT}]", text[i + 1]):
+            if text[i] == COENG and i + 1 < len(text) and _CONSONANT_CHAR.match(text[i + 1]):
                 units.append((0, text[i : i + 2]))
                 i += 2
             elif text[i] == COENG:

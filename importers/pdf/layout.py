@@ -10,6 +10,7 @@ drawn as its own glyph) are joined back.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from statistics import median
 
 from importers.document import Line, Word, union_bbox
@@ -94,19 +95,22 @@ def _gutters(words: list[Word], width: float, allowed: int) -> list[float]:
 
 
 def _split(words: list[Word], cuts: list[float], axis: int) -> list[list[Word]]:
+    """Words by the side of the (ascending) cuts their centre falls on."""
     parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
     for word in words:
-        centre = (word.bbox[axis] + word.bbox[axis + 2]) / 2
-        parts[sum(centre > cut for cut in cuts)].append(word)
+        parts[bisect_left(cuts, (word.bbox[axis] + word.bbox[axis + 2]) / 2)].append(word)
     return [part for part in parts if part]
 
 
 def _cores(words: list[Word]) -> list[tuple[float, float]]:
     """Vertical extents shrunk to their middle: Khmer boxes carry room for stacked vowels and
     subscripts that overlaps the neighbouring lines, which would chain all rows together."""
-    return [
-        (w.bbox[1] + _CORE_TRIM * _height(w), w.bbox[3] - _CORE_TRIM * _height(w)) for w in words
-    ]
+    cores: list[tuple[float, float]] = []
+    for word in words:
+        top, bottom = word.bbox[1], word.bbox[3]
+        trim = _CORE_TRIM * max(bottom - top, 0.1)  # _height, inlined: called for every word at every cut
+        cores.append((top + trim, bottom - trim))
+    return cores
 
 
 def _row_count(words: list[Word]) -> int:
@@ -115,7 +119,8 @@ def _row_count(words: list[Word]) -> int:
 
 def _cut(words: list[Word], gutter: float, out: list[Line], found: list[float]) -> None:
     if len(words) > 1:
-        rows = _row_count(words)
+        row_cuts = _gaps(_cores(words), 0.01)
+        rows = len(row_cuts) + 1
         columns = _gutters(words, gutter, rows // _CROSSING_ROWS)
         parts = _split(words, columns, 0)
         if len(parts) > 1 and _are_columns(parts, rows):
@@ -124,7 +129,7 @@ def _cut(words: list[Word], gutter: float, out: list[Line], found: list[float]) 
                 _cut(part, gutter, out, found)
             return
         if rows > 1:
-            for part in _split(words, _gaps(_cores(words), 0.01), 1):
+            for part in _split(words, row_cuts, 1):
                 _cut(part, gutter, out, found)
             return
     out.extend(_lines(words, gutter))
@@ -138,26 +143,49 @@ def _are_columns(parts: list[list[Word]], rows: int) -> bool:
     return max(part_rows) >= 2 and min(part_rows) >= max(1, rows * _MIN_COLUMN_ROWS)
 
 
+class _Row:
+    """Words of one row and the medians of their tops and bottoms, kept up to date as words
+    join (the medians of sorted lists, equal to `statistics.median` of the words)."""
+
+    __slots__ = ("words", "tops", "bottoms", "top", "bottom")
+
+    def __init__(self, word: Word) -> None:
+        self.words = [word]
+        self.tops, self.bottoms = [word.bbox[1]], [word.bbox[3]]
+        self.top, self.bottom = word.bbox[1], word.bbox[3]
+
+    def add(self, word: Word) -> None:
+        self.words.append(word)
+        insort(self.tops, word.bbox[1])
+        insort(self.bottoms, word.bbox[3])
+        self.top, self.bottom = _sorted_median(self.tops), _sorted_median(self.bottoms)
+
+
+def _sorted_median(values: list[float]) -> float:
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
 def _lines(words: list[Word], gutter: float) -> list[Line]:
     """Group words whose vertical extents mostly overlap into rows, top to bottom; a row is
     cut into several lines at very wide gaps (label | value, two column heads)."""
-    rows: list[list[Word]] = []
+    rows: list[_Row] = []
     for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
         best, best_overlap = None, 0.0
+        word_top, word_bottom = word.bbox[1], word.bbox[3]
+        height = _height(word)
         for row in rows:
-            top = median(w.bbox[1] for w in row)
-            bottom = median(w.bbox[3] for w in row)
-            overlap = min(bottom, word.bbox[3]) - max(top, word.bbox[1])
-            ratio = overlap / max(min(bottom - top, _height(word)), 0.1)
+            overlap = min(row.bottom, word_bottom) - max(row.top, word_top)
+            ratio = overlap / max(min(row.bottom - row.top, height), 0.1)
             if ratio > best_overlap:
                 best, best_overlap = row, ratio
         if best is not None and best_overlap >= 0.5:
-            best.append(word)
+            best.add(word)
         else:
-            rows.append([word])
-    rows.sort(key=lambda row: median((w.bbox[1] + w.bbox[3]) / 2 for w in row))
+            rows.append(_Row(word))
+    ordered = sorted((row.words for row in rows), key=lambda row: median((w.bbox[1] + w.bbox[3]) / 2 for w in row))
     lines: list[Line] = []
-    for row in rows:
+    for row in ordered:
         pieces = _join_fragments(sorted(row, key=lambda w: w.bbox[0]))
         current = [pieces[0]]
         for word in pieces[1:]:

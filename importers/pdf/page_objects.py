@@ -16,6 +16,14 @@ def raw_objects(page, max_depth: int) -> Iterator[tuple[object, int]]:
     yield from _walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, max_depth)
 
 
+def direct_objects(page, form=None) -> Iterator[tuple[object, int]]:
+    """(handle, type) of the objects directly on the page, or directly in the form XObject
+    with raw handle `form`; nested forms are not entered."""
+    if form is None:
+        return _walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 0)
+    return _walk(form, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject, 0)
+
+
 def _walk(parent, count_objects, get_object, depth: int) -> Iterator[tuple[object, int]]:
     for index in range(max(count_objects(parent), 0)):
         obj = get_object(parent, index)

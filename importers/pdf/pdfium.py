@@ -11,7 +11,10 @@ Two properties of pdfium's text make Khmer work better than a naive reading:
 """
 from __future__ import annotations
 
+import ctypes
+
 import pypdfium2.raw as pdfium_c
+from pypdfium2 import PdfiumError
 
 from importers.document import Word, union_bbox
 from importers.pdf import khmer
@@ -45,6 +48,12 @@ def page_words(page) -> list[Word]:
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float]] = []
         pending_generated_space = False
+        raw = textpage.raw
+        # The raw call with buffers reused: a page has thousands of characters, and
+        # `get_charbox` allocates four ctypes doubles for each.
+        c_left, c_right, c_bottom, c_top = (ctypes.c_double() for _ in range(4))
+        box_refs = [ctypes.byref(value) for value in (c_left, c_right, c_bottom, c_top)]
+        get_box = pdfium_c.FPDFText_GetCharBox
 
         def flush() -> None:
             if chars and boxes:
@@ -59,16 +68,18 @@ def page_words(page) -> list[Word]:
             if ch == _LINE_END_HYPHEN:
                 ch = "-"
             if ch.isspace():
-                if ch == " " and pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1:
+                if ch == " " and pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
                     pending_generated_space = True
                 else:
                     flush()
                 continue
-            left, bottom, right, top = textpage.get_charbox(index)
-            is_khmer = khmer.is_khmer(ch)
-            if is_khmer:
-                size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-                if size > 0 and top - bottom < _GHOST_HEIGHT * size and ch in chars[-_GHOST_REACH:]:
+            if not get_box(raw, index, *box_refs):
+                raise PdfiumError("Failed to get charbox.")
+            left, right, bottom, top = c_left.value, c_right.value, c_bottom.value, c_top.value
+            is_khmer = "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff"  # khmer.is_khmer, inlined
+            if is_khmer and ch in chars[-_GHOST_REACH:]:  # the cheap test first: most chars repeat nothing
+                size = pdfium_c.FPDFText_GetFontSize(raw, index)
+                if size > 0 and top - bottom < _GHOST_HEIGHT * size:
                     continue
             if chars and pending_generated_space and not (is_khmer and khmer.is_khmer(chars[-1])):
                 flush()

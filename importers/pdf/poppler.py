@@ -3,9 +3,7 @@ it follows the font's glyph-to-Unicode map in logical order. Runs once per docum
 from __future__ import annotations
 
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from importers.document import Word
 
@@ -26,18 +24,17 @@ def words_by_page(data: bytes, page_count: int, *, timeout: float = 60.0) -> Lay
     """
     if not available():
         return None
-    with tempfile.TemporaryDirectory(prefix="fr-pdftotext-") as tmp:
-        source = Path(tmp) / "in.pdf"
-        source.write_bytes(data)
-        try:
-            result = subprocess.run(
-                ["pdftotext", "-q", "-enc", "UTF-8", "-bbox-layout", str(source), "-"],
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            return None
+    try:
+        # The PDF on stdin (`-`): no temporary file to write and remove for every document.
+        result = subprocess.run(
+            ["pdftotext", "-q", "-enc", "UTF-8", "-bbox-layout", "-", "-"],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return None
     if result.returncode != 0 or not result.stdout:
         return None
     return parse_bbox_layout(result.stdout, page_count)

@@ -81,27 +81,35 @@ def _inflate_bounded(compressed: bytes, limits: ReadLimits) -> None:
         return  # a damaged stream is the parser's business; it fails or skips it
 
 
-def open_checked(data: bytes, limits: ReadLimits, password: str | None = None) -> pdfium.PdfDocument:
-    """The opened document, or UnreadableDocumentError saying why it cannot be read."""
+def open_checked(
+    data: bytes, limits: ReadLimits, password: str | None = None
+) -> tuple[pdfium.PdfDocument, list[pdfium.PdfPage]]:
+    """The opened document and its pages (loaded once: loading a page parses its content,
+    and the reader needs them all), or UnreadableDocumentError saying why it cannot be read.
+    The caller closes the pages, then the document."""
     check_bytes(data, limits)
     try:
         pdf = pdfium.PdfDocument(data, password=password)
     except pdfium.PdfiumError as exc:
         raise _open_error(exc, password) from None
+    pages: list[pdfium.PdfPage] = []
     try:
-        pages = len(pdf)
-        if pages == 0:
+        count = len(pdf)
+        if count == 0:
             raise UnreadableDocumentError("damaged", "The PDF has no readable pages.")
-        if pages > limits.max_pages:
+        if count > limits.max_pages:
             raise UnreadableDocumentError(
-                "too_many_pages", f"The PDF has {pages:,} pages; the limit is {limits.max_pages:,}."
+                "too_many_pages", f"The PDF has {count:,} pages; the limit is {limits.max_pages:,}."
             )
-        for index in range(pages):
-            _check_page(pdf, index, limits)
+        for index in range(count):
+            pages.append(_load_page(pdf, index))
+            _check_page(pages[-1], index, limits)
     except BaseException:
+        for page in pages:
+            page.close()
         pdf.close()
         raise
-    return pdf
+    return pdf, pages
 
 
 def _open_error(exc: pdfium.PdfiumError, password: str | None) -> UnreadableDocumentError:
@@ -123,35 +131,35 @@ def _open_error(exc: pdfium.PdfiumError, password: str | None) -> UnreadableDocu
     )
 
 
-def _check_page(pdf: pdfium.PdfDocument, index: int, limits: ReadLimits) -> None:
-    """Page size and embedded image sizes, from metadata only (nothing is decoded)."""
+def _load_page(pdf: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
     try:
-        page = pdf[index]
+        return pdf[index]
     except pdfium.PdfiumError:
         raise UnreadableDocumentError(
             "damaged", f"Page {index + 1} cannot be loaded: the page tree is damaged."
         ) from None
-    try:
-        width, height = page.get_size()
-        pixels = (width / 72 * limits.ocr_dpi) * (height / 72 * limits.ocr_dpi)
-        if pixels > limits.max_page_pixels * 4:
+
+
+def _check_page(page: pdfium.PdfPage, index: int, limits: ReadLimits) -> None:
+    """Page size and embedded image sizes, from metadata only (nothing is decoded)."""
+    width, height = page.get_size()
+    pixels = (width / 72 * limits.ocr_dpi) * (height / 72 * limits.ocr_dpi)
+    if pixels > limits.max_page_pixels * 4:
+        raise UnreadableDocumentError(
+            "page_too_large",
+            f"Page {index + 1} measures {width:.0f} x {height:.0f} points, far beyond any "
+            "paper size.",
+        )
+    for obj, kind in page_objects.raw_objects(page, max_depth=4):
+        if kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        w, h = _pixel_size(obj)
+        if w * h > limits.max_page_pixels:
             raise UnreadableDocumentError(
                 "page_too_large",
-                f"Page {index + 1} measures {width:.0f} x {height:.0f} points, far beyond any "
-                "paper size.",
+                f"Page {index + 1} embeds an image of {w:,} x {h:,} pixels; the limit is "
+                f"{limits.max_page_pixels:,} pixels.",
             )
-        for obj, kind in page_objects.raw_objects(page, max_depth=4):
-            if kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                continue
-            w, h = _pixel_size(obj)
-            if w * h > limits.max_page_pixels:
-                raise UnreadableDocumentError(
-                    "page_too_large",
-                    f"Page {index + 1} embeds an image of {w:,} x {h:,} pixels; the limit is "
-                    f"{limits.max_page_pixels:,} pixels.",
-                )
-    finally:
-        page.close()
 
 
 def _pixel_size(image) -> tuple[int, int]:

@@ -55,16 +55,18 @@ class Quality:
         )
 
 
-def _is_unmapped(ch: str) -> bool:
-    code = ord(ch)
-    return ch == "\ufffd" or 0xE000 <= code <= 0xF8FF or (code < 32 and ch not in "\t\n\r")
+_SPACE = re.compile(r"\s")
+"""Whitespace exactly as `str.isspace` sees it (what `\\s` means in a str pattern)."""
+_UNMAPPED = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0e-\x1b]")
+"""Visible characters with no Unicode meaning: the replacement character, private use, and the
+control characters that are not whitespace (tab, line ends and U+001C-U+001F are)."""
 
 
 def assess(text: str) -> Quality:
     cids = len(_CID.findall(text))
     text = _CID.sub("\ufffd", text)
-    visible = [ch for ch in text if not ch.isspace()]
-    unmapped = sum(1 for ch in visible if _is_unmapped(ch))
+    chars = len(text) - len(_SPACE.findall(text))  # visible characters
+    unmapped = len(_UNMAPPED.findall(text))
     good_khmer, khmer_chars = khmer.cluster_stats(text)
     latin_tokens = bad_latin = 0
     for token in _LATIN_TOKEN.findall(text):
@@ -76,7 +78,6 @@ def assess(text: str) -> Quality:
         latin_tokens += 1
         if not _latin_plausible(token):
             bad_latin += 1
-    chars = len(visible)
     if chars < MIN_CHARS:
         return Quality(0.0, chars, khmer_chars, khmer_chars - good_khmer, unmapped + cids,
                        latin_tokens, bad_latin)

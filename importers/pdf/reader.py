@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from importers.document import Document, Line, Page, PageSource, Word
-from importers.pdf import fusion, layout, ocr as ocr_engine, pdfium as pdfium_layer, poppler
+from importers.pdf import fusion, khmer, layout, ocr as ocr_engine, pdfium as pdfium_layer, poppler
 from importers.pdf import quality, tables
 from importers.pdf.limits import ReadLimits
 from importers.pdf.preflight import open_checked
@@ -24,17 +24,39 @@ runs, which no per-character score can see."""
 
 @dataclass(slots=True)
 class Candidate:
+    """One layer of a page, scored. Its lines are laid out when first asked for: a layer
+    without Khmer scores the same in any word order (the score counts characters and
+    whitespace-separated tokens; only Khmer pieces are joined by the layout), so a losing
+    Latin-only layer is never laid out."""
+
     source: PageSource
-    lines: list[Line]
+    words: list[Word]
     quality: quality.Quality
+    text: str
+    """The laid-out text, or for a layer without Khmer its words in any order."""
+    laid_out: list[Line] | None = None
+
+    @property
+    def lines(self) -> list[Line]:
+        if self.laid_out is None:
+            self.laid_out = layout.lines_in_reading_order(self.words)
+        return self.laid_out
+
+    @classmethod
+    def of(cls, source: PageSource, words: list[Word]) -> "Candidate":
+        if khmer.has_khmer("".join(word.text for word in words)):
+            lines = layout.lines_in_reading_order(words)
+            text = "\n".join(line.text for line in lines)
+            return cls(source, words, quality.assess(text), text, lines)
+        text = " ".join(khmer.normalise(word.text) for word in words if word.text.strip())
+        return cls(source, words, quality.assess(text), text)
 
 
 def candidates_for_page(layers: dict[PageSource, list[Word]]) -> list[Candidate]:
-    """Every layer of one page, laid out and scored, the one to use first."""
+    """Every layer of one page, scored, the one to use first."""
     ranked: list[Candidate] = []
     for source, words in layers.items():
-        lines = layout.lines_in_reading_order(words)
-        candidate = Candidate(source, lines, quality.assess("\n".join(l.text for l in lines)))
+        candidate = Candidate.of(source, words)
         if ranked and candidate.quality.score > ranked[0].quality.score + _SWITCH_MARGIN:
             ranked.insert(0, candidate)
         else:
@@ -58,7 +80,7 @@ def read_pdf(
     `needs_ocr_pages` and the page stays empty, so no one checks a contract on noise.
     """
     limits = limits or ReadLimits.from_env()
-    pdf = open_checked(data, limits, password)
+    pdf, pdf_pages = open_checked(data, limits, password)
     try:
         document = Document(hashlib.sha256(data).hexdigest(), [], producer=_producer(pdf))
         # pdftotext would need the password on its command line, visible to other users.
@@ -66,21 +88,18 @@ def read_pdf(
             None if password else poppler.words_by_page(data, len(pdf), timeout=limits.max_seconds)
         )
         rejected: dict[int, list[Word]] = {}
-        pdf_pages = [pdf[index] for index in range(len(pdf))]  # loading a page parses it: once
-        try:
-            for index, pdf_page in enumerate(pdf_pages):
-                document.pages.append(_read_page(pdf_page, index, poppler_pages, rejected))
-            untrusted = [page for page in document.pages if page.source == "none"]
-            if untrusted and ocr and ocr_engine.available():
-                _ocr_pages(document, pdf, untrusted, rejected, limits)
-            else:
-                document.needs_ocr_pages = [page.number for page in untrusted]
-            _add_tables(document, pdf_pages)
-        finally:
-            for pdf_page in pdf_pages:
-                pdf_page.close()
+        for index, pdf_page in enumerate(pdf_pages):
+            document.pages.append(_read_page(pdf_page, index, poppler_pages, rejected))
+        untrusted = [page for page in document.pages if page.source == "none"]
+        if untrusted and ocr and ocr_engine.available():
+            _ocr_pages(document, pdf, untrusted, rejected, limits)
+        else:
+            document.needs_ocr_pages = [page.number for page in untrusted]
+        _add_tables(document, pdf_pages)
         return document
     finally:
+        for pdf_page in pdf_pages:
+            pdf_page.close()
         pdf.close()
 
 
@@ -114,20 +133,17 @@ def _read_page(
         layers["pdftotext"] = poppler_pages[index]
     layers["pypdfium2"] = pdfium_layer.page_words(pdf_page)
     ranked = candidates_for_page(layers)
-    if ranked[0].source == "pdftotext":
-        reference = fusion.reference_text(layers["pypdfium2"])
-        ranked[0].lines = fusion.join_khmer_pieces(ranked[0].lines, reference)
     best = ranked[0]
+    lines = best.lines
+    if best.source == "pdftotext":
+        lines = fusion.join_khmer_pieces(lines, fusion.reference_text(layers["pypdfium2"]))
     page = Page(index + 1, width, height, quality=best.quality.score)
     if len(ranked) > 1:
-        agreement = quality.khmer_agreement(
-            "\n".join(line.text for line in ranked[0].lines),
-            "\n".join(line.text for line in ranked[1].lines),
-        )
+        agreement = quality.khmer_agreement("\n".join(line.text for line in lines), ranked[1].text)
         if agreement is not None and agreement < quality.AGREEMENT:
             page.quality = min(page.quality, agreement)
     if page.quality >= quality.TRUSTED:
-        page.lines, page.source = best.lines, best.source
+        page.lines, page.source = lines, best.source
     elif best.quality.latin_reliable:
         rejected[page.number] = layers[best.source]
     return page

@@ -11,7 +11,7 @@ import ctypes
 from collections.abc import Iterator
 
 import pypdfium2.raw as pdfium_c
-from pypdfium2 import PdfMatrix
+from pypdfium2 import PdfiumError, PdfMatrix
 
 from importers.pdf import page_objects
 
@@ -46,12 +46,20 @@ def page_edges(page) -> list[Edge]:
 
 
 def _subpaths(page, form, matrix: PdfMatrix, level: int) -> Iterator[list[Point]]:
-    for obj in page.get_objects(max_depth=0, form=form, level=level):
-        to_page = obj.get_matrix().multiply(matrix)
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield from _straight_runs(obj, to_page)
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_FORM and level < _MAX_FORM_DEPTH:
-            yield from _subpaths(page, obj, to_page, level + 1)
+    for obj, kind in page_objects.direct_objects(page, form):
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield from _straight_runs(obj, _matrix(obj).multiply(matrix))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < _MAX_FORM_DEPTH:
+            yield from _subpaths(page, obj, _matrix(obj).multiply(matrix), level + 1)
+
+
+def _matrix(obj) -> PdfMatrix:
+    """The object's transform (raw handles: a Khmer page has thousands of text objects, and
+    wrapping each in a pypdfium2 object cost more than the paths themselves)."""
+    raw = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, raw):
+        raise PdfiumError("Failed to get matrix of pageobject.")
+    return PdfMatrix.from_raw(raw)
 
 
 def _straight_runs(obj, matrix: PdfMatrix) -> Iterator[list[Point]]:
@@ -59,8 +67,8 @@ def _straight_runs(obj, matrix: PdfMatrix) -> Iterator[list[Point]]:
     x, y = ctypes.c_float(), ctypes.c_float()
     run: list[Point] = []
     start: Point | None = None
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, index)
+    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
         if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
             continue
         point = matrix.on_point(x.value, y.value)

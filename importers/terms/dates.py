@@ -20,6 +20,7 @@ class FoundDate:
 
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s?([./\-])\s?(\d{1,2})\s?\2\s?(\d{4})(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_YEAR = re.compile(r"\d{4}")
 
 
 @lru_cache(maxsize=1)
@@ -39,10 +40,16 @@ def _named_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return day_first, month_first
 
 
+_MONTH_KEY = re.compile(r"[\s\u200b.]")
+
+
+@lru_cache(maxsize=1)
+def _months() -> dict[str, int]:
+    return {_MONTH_KEY.sub("", k).lower(): v for k, v in load("months").items()}
+
+
 def _month_number(name: str) -> int | None:
-    key = re.sub(r"[\s\u200b.]", "", name).lower()
-    months = {re.sub(r"[\s\u200b.]", "", k).lower(): v for k, v in load("months").items()}
-    return months.get(key)
+    return _months().get(_MONTH_KEY.sub("", name).lower())
 
 
 def _make(year: int, month: int, day: int) -> dt.date | None:
@@ -56,6 +63,8 @@ def find_dates(text: str) -> list[FoundDate]:
     """Every date in `text`, left to right."""
     text = normalise(text)
     found: list[FoundDate] = []
+    if not _YEAR.search(text):  # every date pattern ends in a four-digit year; most text has none
+        return found
 
     def add(value: dt.date | None, span: tuple[int, int]) -> None:
         if value and not any(span[0] < f.end and f.start < span[1] for f in found):

@@ -67,12 +67,15 @@ def _gutter_candidates(page: Page) -> set[float]:
     return found
 
 
-def _regions_for(ordered: list[Line], x: float) -> list[tuple[int, int]]:
+def _margins(ordered: list[Line]) -> tuple[float, float]:
+    """Left and right edge of the page's text."""
+    return min(line.bbox[0] for line in ordered), max(line.bbox[2] for line in ordered)
+
+
+def _regions_for(ordered: list[Line], x: float, margins: tuple[float, float]) -> list[tuple[int, int]]:
     """Runs of consecutive lines (indexes into `ordered`) that no word crosses at `x` and that
     hold at least MIN_COLUMN_LINES full lines on each side: side-by-side columns."""
-    words = [w for line in ordered for w in line.words]
-    margin_left = min(w.bbox[0] for w in words)
-    margin_right = max(w.bbox[2] for w in words)
+    margin_left, margin_right = margins
     left_extent, right_extent = x - margin_left, margin_right - x
     if min(left_extent, right_extent) <= 0:
         return []
@@ -126,8 +129,10 @@ def columns(page: Page) -> list[list[Line]]:
     if not ordered:
         return []
     best: tuple[int, float, list[tuple[int, int]]] | None = None
-    for x in sorted(_gutter_candidates(page)):
-        regions = _regions_for(ordered, x)
+    candidates = sorted(_gutter_candidates(page))
+    margins = _margins(ordered) if candidates else (0.0, 0.0)  # once per page, not per candidate
+    for x in candidates:
+        regions = _regions_for(ordered, x, margins)
         covered = sum(end - start for start, end in regions)
         if regions and (best is None or covered > best[0]):
             best = (covered, x, regions)

@@ -196,6 +196,8 @@ def _named_in_preamble(clauses: list[Clause], parties: Parties) -> None:
     """`between Lotus Co., Ltd. (the "Agency") and Orchid Sdn. Bhd. (the "Employer")`: a name
     followed by its role in parentheses, for parties the parties section did not name."""
     for clause in clauses:
+        if "(" not in clause.text:  # the pattern is slow to fail; most clauses have no role
+            continue
         for match in _ROLE_IN_PARENTHESES.finditer(clause.text):
             role = _ROLE_INTRO.sub("", match["role"]).strip(" \"'“”‘’")
             named = [p for p, pattern in _PARTIES.items() if pattern.fullmatch(role)]

@@ -5,9 +5,14 @@ Khmer paragraph apart from its English translation; both need the same measure.
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 Language = Literal["en", "km", "mixed"]
+
+_KHMER_LETTER = re.compile("[\u1780-\u17d3\u17dd]")
+"""The characters `is_khmer_letter` accepts, for counting a whole text at C speed."""
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 def is_khmer_char(ch: str) -> bool:
@@ -21,13 +26,13 @@ def is_khmer_letter(ch: str) -> bool:
 
 
 def has_khmer(text: str) -> bool:
-    return any(is_khmer_letter(ch) for ch in text)
+    return _KHMER_LETTER.search(text) is not None
 
 
 def khmer_share(text: str) -> float | None:
     """Share of Khmer among the letters of `text`; None when it has no letters at all."""
-    khmer = sum(1 for ch in text if is_khmer_letter(ch))
-    latin = sum(1 for ch in text if ch.isalpha() and ch.isascii())
+    khmer = len(_KHMER_LETTER.findall(text))
+    latin = len(_ASCII_LETTER.findall(text))
     if khmer + latin == 0:
         return None
     return khmer / (khmer + latin)
