@@ -177,3 +177,20 @@ def test_a_name_many_people_carry_lists_a_few_and_counts_them_all():
     assert len(answer["candidates"]) == MAX_LISTED
     assert answer["candidates_total"] == 3 * MAX_LISTED
     assert len({c["number"] for c in answer["candidates"]}) == MAX_LISTED
+
+
+def test_a_broker_registered_later_is_found_by_a_district_no_one_else_has():
+    """Place words are first checked against every broker's place at once; a broker added
+    incrementally brings their district into that check."""
+    from registry.numbers import number_norm
+    from registry.queries import BrokerRow, SubLicenceRow
+
+    index = LookupIndex(invented_snapshot())
+    assert ask(index, "Chea Sokun Phnum Kravanh", "broker")["status"] == "not_found"
+    new = max(index.snapshot.sub_licences) + 1
+    number = f"MLVT-SUB-{new:04d}/2024"
+    events = (StatusEvent("granted", dt.date(2024, 1, 1), dt.date(2027, 12, 31)),)
+    index.put_sub_licence(SubLicenceRow(new, number, number_norm(number), new, 1, 1, events),
+                          BrokerRow(new, "Chea Sokun", "", "M", None, "Pursat", "Phnum Kravanh", ""))
+    answer = ask(index, "Chea Sokun Phnum Kravanh", "broker")
+    assert answer["status"] == "active" and answer["match"]["number"] == number, answer["explanation"]

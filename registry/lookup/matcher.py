@@ -167,6 +167,12 @@ class Place:
         self.keys = {sound_key(f) for f in self.forms}
         self.khmer = khmer
 
+    def add(self, other: Place) -> None:
+        """Take in another place's words: a token in neither is in no place of the two."""
+        self.forms |= other.forms
+        self.keys |= other.keys
+        self.khmer += " " + other.khmer if other.khmer else ""
+
     def __contains__(self, token: str) -> bool:
         if any(is_khmer(ch) for ch in token):
             return len(token) >= 2 and token in self.khmer
@@ -273,6 +279,17 @@ class Matcher:
 
     def __init__(self, index: RegistryIndex) -> None:
         self.index = index
+        self._broker_places = Place([], "")
+        """Every word of every broker's place: a typed word in none of them is no broker's
+        place, and the hundreds of people who share a name need not be looked at one by one.
+        Brokers' places come from a few hundred districts; agencies' addresses are each their
+        own, and agency names are rarely shared, so agencies are checked record by record."""
+        for key in {(b.district, b.province) for b in index.snapshot.brokers.values()}:
+            self.note_broker_place(key)
+
+    def note_broker_place(self, key: tuple[str, str]) -> None:
+        """A broker registered after the build may work in a district no one else does."""
+        self._broker_places.add(self._place(key))
 
     # --- places -------------------------------------------------------------------------
 
@@ -346,7 +363,8 @@ class Matcher:
                 vocabulary = self.index.names[k].vocabulary
                 plain = align(typed, registered, person=(k == "broker"), vocabulary=vocabulary)
                 group_of: dict[tuple[str, ...] | None, int] = {}  # place (None: not asked) -> group
-                by_place = plain.trailing and plain.matched and len(plain.trailing) <= MAX_PLACE_WORDS
+                by_place = plain.trailing and plain.matched and len(plain.trailing) <= MAX_PLACE_WORDS and (
+                    k != "broker" or any(token in self._broker_places for token in plain.trailing))
                 for record in hit.owners[:MAX_RECORDS_PER_KEY]:
                     place = self._place_key(k, record) if by_place else None
                     group = group_of.get(place)

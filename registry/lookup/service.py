@@ -109,6 +109,7 @@ class LookupIndex:
         self.snapshot.brokers[broker.id] = broker
         self.snapshot.sub_licences[sub.id] = sub
         self.index.put_sub_licence(sub, old, old_broker)
+        self.matcher.note_broker_place((broker.district, broker.province))
 
 
 @dataclass
