@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from time import time
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import DURATION_VALUES
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,11 +82,9 @@ class RouteRateLimits:
         limit, window = min(counted, key=lambda pair: pair[0].most - pair[1].count)  # the tightest
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                headers = MutableScopeHeaders(message)
-                for key, value in limit.headers(window, int(time())).items():
-                    headers[key] = value
+            if message["type"] == "http.response.start":  # appended: no handler sets these
+                added = [(k.lower().encode(), v.encode()) for k, v in limit.headers(window, int(time())).items()]
+                message["headers"] = [*message.get("headers", ()), *added]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
