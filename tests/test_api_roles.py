@@ -121,7 +121,6 @@ def test_every_route_is_in_the_matrix():
     assert _app_routes(make_app()) == set(EXPECTED)
 
 
-@pytest.mark.sqlite_only  # guards do not depend on the engine; one pass keeps the suite fast
 def test_role_matrix(db):
     tokens = make_tokens()
     callers = {None: None, **tokens}
