@@ -251,12 +251,12 @@ def _status(found: list[tuple[Any, ...]], part: int, day: dt.date) -> StatusOnDa
     return status_on([_event(*r[8:11]) for r in found if r[0] == part and r[8] is not None], day)
 
 
-def _licence_answer(found: list[tuple[Any, ...]], day: dt.date) -> dict[str, Any]:
+def _answer(found: list[tuple[Any, ...]], kind: str, state: StatusOnDate, day: dt.date) -> dict[str, Any]:
+    """What a licence and a sub-licence answer alike: the record's own row and status."""
     _, number, version, name_en, name_km, _, destinations = found[0][:7]
-    state = _status(found, _LICENCE, day)
     return {
         "number": number,
-        "kind": "licence",
+        "kind": kind,
         "name": name_en,
         "name_km": name_km,
         "status": state.status,
@@ -264,33 +264,26 @@ def _licence_answer(found: list[tuple[Any, ...]], day: dt.date) -> dict[str, Any
         "as_of": day,
         "valid_until": state.valid_until,
         "destinations": list(_json(destinations) or []),
-        "agency": number,
-        "agency_status": state.status,
-        "may_recruit": state.in_force,
         "version": version,
     }
 
 
+def _licence_answer(found: list[tuple[Any, ...]], day: dt.date) -> dict[str, Any]:
+    state = _status(found, _LICENCE, day)
+    answer = _answer(found, "licence", state, day)
+    return answer | {"agency": answer["number"], "agency_status": state.status, "may_recruit": state.in_force}
+
+
 def _sub_licence_answer(found: list[tuple[Any, ...]], day: dt.date) -> dict[str, Any]:
-    _, sub_number, version, name_en, name_km, parent_number, destinations, agency_name = found[0][:8]
+    parent_number, agency_name = found[0][5], found[0][7]
     state = _status(found, _SUB_LICENCE, day)
     parent_state = _status(found, _PARENT_LICENCE, day)
-    return {
-        "number": sub_number,
-        "kind": "sub_licence",
-        "name": name_en,
-        "name_km": name_km,
-        "status": state.status,
-        "since": state.since,
-        "as_of": day,
-        "valid_until": state.valid_until,
-        "destinations": list(_json(destinations) or []),
+    return _answer(found, "sub_licence", state, day) | {
         "agency": parent_number,
         "agency_name": agency_name,
         "agency_status": parent_state.status,
         "agency_valid_until": parent_state.valid_until,
         "may_recruit": recruiting_allowed(state, parent_state),
-        "version": version,
     }
 
 
