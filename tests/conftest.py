@@ -142,3 +142,17 @@ def corpus() -> Path:
     if not CORPUS.exists():
         pytest.skip(f"shared corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture
+def registry_loaded(db, corpus, monkeypatch, tmp_path):
+    """The shared sample's registry imported, OCR read from the run's shared cache, and the
+    lookup index rebuilt before and after (the tables were emptied under it)."""
+    from importers.registry_import import import_registry
+    from registry.lookup import service as lookup_service
+
+    monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", os.environ.get("FAIRRECRUIT_TEST_OCR_CACHE", str(tmp_path)))
+    lookup_service.forget()
+    asyncio.run(import_registry([corpus / "registry"], actor="test"))
+    lookup_service.forget()
+    return db

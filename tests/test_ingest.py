@@ -11,21 +11,10 @@ from pathlib import Path
 import pytest
 
 from importers.ingest import ingest_document, ingest_paths
-from importers.registry_import import import_registry
 from registry import contracts as contract_store
-from registry.lookup import service as lookup_service
 from registry.tables import Contract, Flag, FlagEvent
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def registry_loaded(db, corpus, monkeypatch, tmp_path):
-    monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", os.environ.get("FAIRRECRUIT_TEST_OCR_CACHE", str(tmp_path)))
-    lookup_service.forget()
-    asyncio.run(import_registry([corpus / "registry"], actor="test"))
-    lookup_service.forget()
-    return db
 
 
 def _labels(corpus: Path) -> dict[str, dict]:

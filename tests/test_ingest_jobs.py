@@ -3,23 +3,9 @@ file repeated in one batch is stored once."""
 from __future__ import annotations
 
 import asyncio
-import os
-
-import pytest
 
 from importers.ingest import ingest_paths
-from importers.registry_import import import_registry
-from registry.lookup import service as lookup_service
 from registry.tables import Contract
-
-
-@pytest.fixture
-def registry_loaded(db, corpus, monkeypatch, tmp_path):
-    monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", os.environ.get("FAIRRECRUIT_TEST_OCR_CACHE", str(tmp_path)))
-    lookup_service.forget()
-    asyncio.run(import_registry([corpus / "registry"], actor="test"))
-    lookup_service.forget()
-    return db
 
 
 def test_parallel_ingest_keeps_input_order_and_stores_a_repeated_file_once(registry_loaded, corpus, tmp_path):
