@@ -21,17 +21,18 @@ from dataclasses import dataclass
 
 from piccolo.table import Table
 
+from registry import point_reads
 from registry.db import current_engine, is_sqlite
 from registry.writes import transaction_connection
 
-_SQLITE_INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+_SQLITE_INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = {} AND sql IS NOT NULL"
 _PG_INDEXES = (
     "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid"
-    " WHERE x.indrelid = $1::text::regclass AND NOT x.indisunique AND NOT x.indisprimary"
+    " WHERE x.indrelid = {}::text::regclass AND NOT x.indisunique AND NOT x.indisprimary"
     " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)"
 )
 _PG_FOREIGN_KEYS = (
-    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::text::regclass AND contype = 'f'"
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = {}::text::regclass AND contype = 'f'"
 )
 
 
@@ -44,26 +45,19 @@ class _SetAside:
     """(constraint name, definition) - PostgreSQL only."""
 
 
-async def _rows(sql: str, *args: object) -> list[tuple]:
-    connection = transaction_connection()
-    if is_sqlite(current_engine()):  # Piccolo's SQLite connections give rows as dicts
-        return [tuple(r.values()) for r in await connection.execute_fetchall(sql, args)]
-    return [tuple(r) for r in await connection.fetch(sql, *args)]
-
-
 async def _execute(sql: str) -> None:
     await transaction_connection().execute(sql)
 
 
 async def _empty(name: str) -> bool:
-    return not await _rows(f'SELECT 1 FROM "{name}" LIMIT 1')
+    return not await point_reads.rows(f'SELECT 1 FROM "{name}" LIMIT 1')
 
 
 async def _set_aside(name: str) -> _SetAside:
     if is_sqlite(current_engine()):
-        found = _SetAside(name, tuple(await _rows(_SQLITE_INDEXES, name)))
+        found = _SetAside(name, tuple(await point_reads.rows(_SQLITE_INDEXES, name)))
     else:
-        found = _SetAside(name, tuple(await _rows(_PG_INDEXES, name)), tuple(await _rows(_PG_FOREIGN_KEYS, name)))
+        found = _SetAside(name, tuple(await point_reads.rows(_PG_INDEXES, name)), tuple(await point_reads.rows(_PG_FOREIGN_KEYS, name)))
     for constraint, _ in found.foreign_keys:
         await _execute(f'ALTER TABLE "{name}" DROP CONSTRAINT "{constraint}"')
     for index, _ in found.indexes:
