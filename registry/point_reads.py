@@ -21,15 +21,16 @@ from registry.db import current_engine, is_sqlite
 _sqlite_connections: dict[tuple[str, int], sqlite3.Connection] = {}
 
 
-def _sqlite_connection(path: str) -> sqlite3.Connection:
-    """Keyed by the file's inode too: a database deleted and recreated at the same path is a new one."""
+def _sqlite_connection(path: str) -> tuple[tuple[str, int], sqlite3.Connection]:
+    """(key, connection), keyed by the file's inode too: a database deleted and recreated at the
+    same path is a new one."""
     key = (path, os.stat(path).st_ino)
     connection = _sqlite_connections.get(key)
     if connection is None:
         connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         connection.execute("PRAGMA query_only = ON")
         _sqlite_connections[key] = connection
-    return connection
+    return key, connection
 
 
 def _placeholders(sql: str, sqlite: bool) -> str:
@@ -56,7 +57,7 @@ async def rows(sql: str, *args: Any) -> list[tuple[Any, ...]]:
             return [_values(r) for r in await connection.execute_fetchall(query, args)]
         return [tuple(r) for r in await connection.fetch(query, *args)]
     if sqlite:
-        return _sqlite_connection(engine.connection_kwargs["database"]).execute(query, args).fetchall()
+        return _sqlite_connection(engine.connection_kwargs["database"])[1].execute(query, args).fetchall()
     if engine.pool is not None:
         async with engine.pool.acquire() as connection:
             return [tuple(r) for r in await connection.fetch(query, *args)]
@@ -65,6 +66,19 @@ async def rows(sql: str, *args: Any) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in await connection.fetch(query, *args)]
     finally:
         await connection.close()
+
+
+def commits_seen() -> tuple[object, ...] | None:
+    """A token that changes whenever another connection commits to the SQLite database
+    (`PRAGMA data_version` on the kept connection, with the file's identity); None on
+    PostgreSQL, which has no such counter. Why: it costs a few microseconds, and a reader that
+    must notice every commit (the lookup index) can skip its own query while it is unchanged.
+    Read it BEFORE what it guards, so a commit in between is noticed the next time."""
+    engine = current_engine()
+    if not is_sqlite(engine):
+        return None
+    key, connection = _sqlite_connection(engine.connection_kwargs["database"])
+    return (*key, connection.execute("PRAGMA data_version").fetchone()[0])
 
 
 def close_all() -> None:

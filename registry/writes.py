@@ -5,7 +5,8 @@ SQLite serialises writers with `BEGIN IMMEDIATE` (the write lock is taken up fro
 read-then-write transactions cannot interleave); PostgreSQL locks the rows being changed
 (`SELECT ... FOR UPDATE`) and serialises the audit chain with a transaction-scoped advisory
 lock; every PostgreSQL write transaction also NOTIFYs `CHANGE_CHANNEL` so the other
-processes' lookup indexes catch up within milliseconds. Bulk writes bypass Piccolo's per-row objects and use the driver's batch path
+processes' lookup indexes catch up within milliseconds, and every commit tells this process's
+own index (`on_commit`). Bulk writes bypass Piccolo's per-row objects and use the driver's batch path
 (`executemany` on SQLite, binary `COPY` on PostgreSQL) inside the caller's transaction.
 """
 from __future__ import annotations
@@ -25,6 +26,17 @@ CHANGE_CHANNEL = "fairrecruit_registry"
 """PostgreSQL channel notified by every write transaction (see `registry.change_feed`)."""
 
 
+_committed_callbacks: list[Callable[[], None]] = []
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Call `callback` after each write transaction of this process commits.
+
+    Why: the lookup index trusts a change feed that delivers other processes' writes a few
+    milliseconds late; this process's own writes must show in its very next lookup."""
+    _committed_callbacks.append(callback)
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[Any]:
     """One transaction for a read-check-write action; nested use joins the outer transaction."""
@@ -32,11 +44,13 @@ async def write_transaction() -> AsyncIterator[Any]:
     if is_sqlite(engine):
         async with engine.transaction(transaction_type=TransactionType.immediate) as active:
             yield active
-        return
-    async with engine.transaction() as active:
-        # Delivered at commit only, so other processes' change feeds never see a rolled-back write.
-        await fetch(f"NOTIFY {CHANGE_CHANNEL}")
-        yield active
+    else:
+        async with engine.transaction() as active:
+            # Delivered at commit only, so other processes' change feeds never see a rolled-back write.
+            await fetch(f"NOTIFY {CHANGE_CHANNEL}")
+            yield active
+    for callback in _committed_callbacks:
+        callback()
 
 
 @asynccontextmanager

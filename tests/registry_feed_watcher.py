@@ -2,7 +2,7 @@
 
     python tests/registry_feed_watcher.py DATABASE_URL NUMBER AS_OF SECONDS
 
-Starts a connection pool and builds its own lookup index (as a serving process does), starts
+Starts a connection pool (PostgreSQL) and builds its own lookup index (as a serving process does), starts
 the change feed, prints `ready live`, then prints
 `<status> <unix time>` whenever the status its index gives for NUMBER on AS_OF changes. Its
 lookups never query the database while the feed is live, so a change it prints reached it
@@ -17,17 +17,19 @@ import time
 
 import registry  # noqa: F401  (sets PICCOLO_CONF)
 from registry import change_feed
-from registry.db import engine_from_url, use_engine
+from registry.db import engine_from_url, is_sqlite, use_engine
 from registry.lookup import service
 
 
 async def watch(url: str, number: str, as_of: dt.date, seconds: float) -> None:
     engine = engine_from_url(url)
     use_engine(engine)
-    await engine.start_connection_pool(min_size=1, max_size=2)  # as a serving process does
+    pooled = not is_sqlite(engine)
+    if pooled:
+        await engine.start_connection_pool(min_size=1, max_size=2)  # as a serving process does
     await service.current()
     feed = await change_feed.start_listener()
-    print("ready", "live" if feed is not None else "no-feed", flush=True)
+    print("ready", "live", flush=True)
     last = None
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -36,9 +38,9 @@ async def watch(url: str, number: str, as_of: dt.date, seconds: float) -> None:
             print(status, f"{time.time():.6f}", flush=True)
             last = status
         await asyncio.sleep(0.002)
-    if feed is not None:
-        await feed.stop()
-    await engine.close_connection_pool()
+    await feed.stop()
+    if pooled:
+        await engine.close_connection_pool()
 
 
 if __name__ == "__main__":

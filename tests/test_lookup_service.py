@@ -39,6 +39,49 @@ def test_registered_and_suspended_agency_reflected_in_next_lookup(db):
     assert before["status"] == "active"
 
 
+def test_regression_concurrent_first_lookups_each_built_their_own_index(db, monkeypatch):
+    """A server's first requests arrive together; each used to rebuild the whole index."""
+    builds = []
+    real_load = service.load_registry_snapshot
+
+    async def counted_load():
+        builds.append(1)
+        return await real_load()
+
+    monkeypatch.setattr(service, "load_registry_snapshot", counted_load)
+
+    async def scenario():
+        await _register("Preah Vihear Manpower Co., Ltd.", "", "MLVT-PRA-501/2026")
+        service.forget()
+        return await asyncio.gather(*(service.lookup("MLVT-PRA-501/2026", as_of=DAY) for _ in range(20)))
+
+    answers = asyncio.run(scenario())
+    assert [a["status"] for a in answers] == ["active"] * 20
+    assert len(builds) == 1
+
+
+def test_own_write_shows_in_the_next_lookup_while_a_change_feed_is_trusted(db, monkeypatch):
+    """With a feed live, lookups skip their own check; this process's commits must still show at once."""
+    from registry import change_feed
+
+    monkeypatch.setattr(change_feed, "POLL_SECONDS", 3600.0)  # the SQLite watcher must not be what delivers it
+
+    async def scenario():
+        service.forget()
+        await _register("Preah Vihear Manpower Co., Ltd.", "", "MLVT-PRA-501/2026")
+        feed = await change_feed.start_listener()
+        try:
+            before = await service.lookup("MLVT-PRA-501/2026", as_of=DAY)
+            await services.suspend_licence("MLVT-PRA-501/2026", on=dt.date(2026, 10, 1), reason="inspection", actor="test")
+            after = await service.lookup("MLVT-PRA-501/2026", as_of=DAY)
+        finally:
+            await feed.stop()
+        return before, after
+
+    before, after = asyncio.run(scenario())
+    assert (before["status"], after["status"]) == ("active", "suspended")
+
+
 def test_cli_queries_file_answers_in_order(db, tmp_path):
     asyncio.run(_register("Koh Kong Manpower Co., Ltd.", "", "MLVT-PRA-503/2026"))
     service.forget()

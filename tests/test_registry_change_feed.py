@@ -1,4 +1,5 @@
-"""Several processes, one PostgreSQL: a suspension recorded here reaches another process's lookups."""
+"""Several processes, one database: a suspension recorded here reaches another process's lookups
+(PostgreSQL: LISTEN/NOTIFY; SQLite: the commit counter, polled)."""
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,6 @@ async def _licensed_agency() -> None:
                                  valid_until=D(2021, 12, 31), destinations=["TH"], actor="officer-a")
 
 
-@pytest.mark.postgres_only
 def test_suspension_through_one_process_reaches_the_lookups_of_another(db):
     asyncio.run(_licensed_agency())
     watcher = subprocess.Popen([sys.executable, str(WATCHER), db.url, NUMBER, "2020-06-01", "60"],

@@ -9,12 +9,14 @@ the events on the asked date, never stored.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from registry import point_reads
+from registry import point_reads, writes
 from registry.db import current_engine
 from registry.lookup.index import RegistryIndex
 from compliance_rules.registry_facts import AgencyResolution
@@ -117,9 +119,20 @@ class _Cached:
     engine_id: int
     lookup_index: LookupIndex
     watermarks: tuple[int, ...]
+    commits: tuple[object, ...] | None = None
+    """`point_reads.commits_seen()` when the watermarks were read (SQLite): while it stays the
+    same no other connection has committed, so the watermark query is skipped."""
 
 
 _cache: _Cached | None = None
+_locks: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
+
+
+def _update_lock() -> asyncio.Lock:
+    """One rebuild or patch at a time per event loop: the first requests after a start (or a
+    change) all find the index stale, and each building its own copy of a 1.1 M-name index
+    would take their combined time and memory."""
+    return _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 _WATERMARK_SQL = "SELECT " + ", ".join(
@@ -135,10 +148,17 @@ async def _watermarks() -> tuple[int, ...]:
 
 async def refresh() -> LookupIndex:
     """Rebuild from the database (bulk queries), replacing the process's index."""
-    global _cache
+    async with _update_lock():
+        return await _rebuild()
+
+
+async def _rebuild() -> LookupIndex:
+    global _cache, _written_here
+    _written_here = False
+    commits = point_reads.commits_seen()
     marks = await _watermarks()
     built = LookupIndex(await load_registry_snapshot())
-    _cache = _Cached(id(current_engine()), built, marks)
+    _cache = _Cached(id(current_engine()), built, marks, commits)
     return built
 
 
@@ -150,6 +170,17 @@ def forget() -> None:
 
 _feed_engine_id: int | None = None
 """Set while `registry.change_feed` listens for this engine: lookups then skip the watermark query."""
+_written_here = False
+"""This process committed a write since the index was last checked: the next lookup checks
+instead of trusting the feed, which may deliver the change a few milliseconds later."""
+
+
+def _note_own_write() -> None:
+    global _written_here
+    _written_here = True
+
+
+writes.on_commit(_note_own_write)
 
 
 def trust_change_feed(engine: object | None) -> None:
@@ -160,23 +191,38 @@ def trust_change_feed(engine: object | None) -> None:
 
 async def current() -> LookupIndex:
     """The process's index, brought up to date with every change recorded since it was read."""
-    if _cache is None or _cache.engine_id != id(current_engine()):
-        return await refresh()
-    if _feed_engine_id != _cache.engine_id:
-        return await catch_up()
-    return _cache.lookup_index
+    cache = _cache
+    if cache is not None and _feed_engine_id == cache.engine_id == id(current_engine()) and not _written_here:
+        return cache.lookup_index
+    return await checked()
+
+
+async def checked() -> LookupIndex:
+    """`current` without trusting a change feed: the commit counter first (SQLite, microseconds),
+    the watermark query only when it moved (or on PostgreSQL, which has no such counter)."""
+    cache = _cache
+    if (cache is not None and cache.engine_id == id(current_engine()) and cache.commits is not None
+            and point_reads.commits_seen() == cache.commits):
+        return cache.lookup_index
+    return await catch_up()
 
 
 async def catch_up() -> LookupIndex:
     """Compare the change watermarks with the index's and patch (or rebuild) what changed."""
-    if _cache is None or _cache.engine_id != id(current_engine()):
-        return await refresh()
-    marks = await _watermarks()
-    if marks != _cache.watermarks:
-        if any(new < old for new, old in zip(marks, _cache.watermarks)) or not await _patch(_cache, marks):
-            return await refresh()
-        _cache.watermarks = marks
-    return _cache.lookup_index
+    global _written_here
+    async with _update_lock():
+        _written_here = False
+        cache = _cache
+        if cache is None or cache.engine_id != id(current_engine()):
+            return await _rebuild()
+        commits = point_reads.commits_seen()
+        marks = await _watermarks()
+        if marks != cache.watermarks:
+            if any(new < old for new, old in zip(marks, cache.watermarks)) or not await _patch(cache, marks):
+                return await _rebuild()
+            cache.watermarks = marks
+        cache.commits = commits
+        return cache.lookup_index
 
 
 async def _patch(cache: _Cached, marks: tuple[int, ...]) -> bool:
