@@ -297,27 +297,35 @@ class NumberIndex:
 
     def __init__(self) -> None:
         self._records: dict[str, int] = {}
-        self._prefixes: set[str] = set()
+        self._prefixes: dict[str, str | None] = {}
+        """Issuer-and-series prefix ("MLVTPRA") -> the kind its series letters say, if any."""
+
+    def _note_prefix(self, norm: str) -> None:
+        prefix = norm.rstrip("0123456789")
+        if prefix not in self._prefixes:
+            series = next((s for s in SERIES_KIND if prefix.endswith(s)), None)
+            self._prefixes[prefix] = SERIES_KIND[series] if series else None
 
     def add(self, norm: str, record: int) -> None:
         self._records[norm] = record
-        self._prefixes.add(norm.rstrip("0123456789"))
+        self._note_prefix(norm)
 
     def remove(self, norm: str) -> None:
         self._records.pop(norm, None)
 
     def bulk(self, norms: Sequence[str], records: Sequence[int]) -> None:
         self._records.update(zip(norms, records))
-        self._prefixes.update({n.rstrip("0123456789") for n in norms})
+        for prefix in {n.rstrip("0123456789") for n in norms}:
+            self._note_prefix(prefix)
 
     def find(self, parsed: LicenceNumber) -> list[int]:
         found: list[int] = []
-        for prefix in self._prefixes:
-            series = next((s for s in SERIES_KIND if prefix.endswith(s)), None)
-            if parsed.kind is not None and (series is None or SERIES_KIND[series] != parsed.kind):
+        serial, year = str(parsed.serial), str(parsed.year)
+        for prefix, kind in self._prefixes.items():
+            if parsed.kind is not None and kind != parsed.kind:
                 continue
-            for width in range(len(str(parsed.serial)), 7):
-                record = self._records.get(f"{prefix}{parsed.serial:0{width}d}{parsed.year}")
+            for width in range(len(serial), 7):
+                record = self._records.get(prefix + serial.zfill(width) + year)
                 if record is not None and record not in found:
                     found.append(record)
         exact = self._records.get(number_norm(parsed.printed))

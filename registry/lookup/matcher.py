@@ -160,26 +160,51 @@ class Place:
     key, or within the typo allowance.
     """
 
-    __slots__ = ("forms", "keys", "khmer")
+    __slots__ = ("forms", "keys", "khmer", "_by_length", "_answers")
+
+    _REMEMBERED = 4096
+    """Typed tokens whose answer a place keeps (places are shared and live as long as the process)."""
 
     def __init__(self, latin_words: list[str], khmer: str) -> None:
         self.forms = {"".join(latin_words[i:i + n]) for n in (1, 2, 3) for i in range(len(latin_words) - n + 1)}
         self.keys = {sound_key(f) for f in self.forms}
         self.khmer = khmer
+        self._by_length: dict[int, list[str]] = {}
+        """Forms by length: a typo is at most two letters longer or shorter, so the typo scan
+        looks only at forms of nearby lengths (all broker districts together have hundreds)."""
+        self._file(self.forms)
+        self._answers: dict[str, bool] = {}
+
+    def _file(self, forms: set[str]) -> None:
+        for form in forms:
+            self._by_length.setdefault(len(form), []).append(form)
 
     def add(self, other: Place) -> None:
         """Take in another place's words: a token in neither is in no place of the two."""
-        self.forms |= other.forms
-        self.keys |= other.keys
-        self.khmer += " " + other.khmer if other.khmer else ""
+        new = other.forms - self.forms
+        if new or (other.keys - self.keys) or other.khmer:
+            self.forms |= new
+            self._file(new)
+            self.keys |= other.keys
+            self.khmer += " " + other.khmer if other.khmer else ""
+            self._answers.clear()
 
     def __contains__(self, token: str) -> bool:
+        known = self._answers.get(token)
+        if known is None:
+            if len(self._answers) >= self._REMEMBERED:
+                self._answers.clear()
+            known = self._answers[token] = self._holds(token)
+        return known
+
+    def _holds(self, token: str) -> bool:
         if any(is_khmer(ch) for ch in token):
             return len(token) >= 2 and token in self.khmer
         if token in self.forms or (not token.isdigit() and sound_key(token) in self.keys):
             return True
         return not token.isdigit() and any(
-            abs(len(form) - len(token)) <= 2 and _typo_of(token, form) for form in self.forms
+            _typo_of(token, form)
+            for length in range(len(token) - 2, len(token) + 3) for form in self._by_length.get(length, ())
         )
 
 

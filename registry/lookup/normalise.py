@@ -238,8 +238,11 @@ def name_key(text: str, *, legal_forms: bool = True) -> str:
     return " ".join(_tokens(text, legal_forms)[0])
 
 
+@lru_cache(maxsize=1 << 16)
 def is_business_word(token: str) -> bool:
-    """A Latin business-type word, or a Khmer token made only of business-type words."""
+    """A Latin business-type word, or a Khmer token made only of business-type words.
+
+    Memoised: every alignment asks it for every registered word of every proposed name."""
     if token in BUSINESS_LATIN:
         return True
     if not any(is_khmer(ch) for ch in token):
@@ -276,8 +279,11 @@ class LicenceNumber:
     """The query text around the number (a name typed with it, or nothing)."""
 
 
+@lru_cache(maxsize=4096)
 def parse_number(text: str) -> LicenceNumber | None:
-    """Find a licence number however it is printed: "MLVT-PRA-018/2011", "pra 18-2011", "០១៨/២០១១"."""
+    """Find a licence number however it is printed: "MLVT-PRA-018/2011", "pra 18-2011", "០១៨/២០១១".
+
+    Memoised (the result is immutable): the numbers on posters and QR codes are asked again and again."""
     plain = fold(text)
     match = _NUMBER.search(plain)
     if match is None:
