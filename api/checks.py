@@ -11,6 +11,7 @@ from typing import Any
 from api.qr import verification_path
 from api.signing import Signer
 from registry import queries
+from registry.lookup.service import lookup
 
 PUBLIC_HISTORY_EVENTS = frozenset({"suspended", "reinstated", "revoked", "withdrawn", "expired"})
 CHECK_SCHEMA = "fairrecruit-check/1"
@@ -36,8 +37,6 @@ async def live_status(number: str, as_of: dt.date | None = None) -> dict[str, An
 
 
 async def lookup_answer(query: str, as_of: dt.date | None, kind: str | None) -> dict[str, Any]:
-    from registry.lookup.service import lookup
-
     return await lookup(query, as_of=as_of, kind=kind)
 
 

@@ -35,6 +35,9 @@ class _Limit:
         self.seconds = DURATION_VALUES[rate[0]]
         self.most = rate[1]
         self.windows: dict[str, _Window] = {}
+        self._fixed = [(b"ratelimit-policy", f"{self.most}; w={self.seconds}".encode()),
+                       (b"ratelimit-limit", str(self.most).encode())]
+        """The two headers that are the same on every answer, encoded once."""
 
     def admit(self, client: str) -> _Window:
         """Count one request of `client`; raise the 429 when its window is full."""
@@ -57,6 +60,11 @@ class _Limit:
             "RateLimit-Remaining": str(max(self.most - window.count, 0)),
             "RateLimit-Reset": str(window.reset - now),
         }
+
+    def raw_headers(self, window: _Window, now: int) -> list[tuple[bytes, bytes]]:
+        """`headers` as an ASGI response carries them (on every limited answer, so built cheaply)."""
+        return [*self._fixed, (b"ratelimit-remaining", b"%d" % max(self.most - window.count, 0)),
+                (b"ratelimit-reset", b"%d" % (window.reset - now))]
 
 
 class RouteRateLimits:
@@ -83,8 +91,7 @@ class RouteRateLimits:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":  # appended: no handler sets these
-                added = [(k.lower().encode(), v.encode()) for k, v in limit.headers(window, int(time())).items()]
-                message["headers"] = [*message.get("headers", ()), *added]
+                message["headers"] = [*message.get("headers", ()), *limit.raw_headers(window, int(time()))]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

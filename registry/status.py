@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 Status = Literal["active", "suspended", "revoked", "expired", "not_yet_valid"]
@@ -51,9 +52,12 @@ class StatusOnDate:
         return self.status == "active"
 
 
+_by_date = attrgetter("date")
+
+
 def status_on(events: Iterable[StatusEvent], day: dt.date) -> StatusOnDate:
     """Events may come in any order; those on the same date keep their given order."""
-    ordered = sorted(events, key=lambda e: e.date)  # stable: same-day order is kept
+    ordered = sorted(events, key=_by_date)  # stable: same-day order is kept
     status: Status = "not_yet_valid"
     since: dt.date | None = None
     valid_until: dt.date | None = None

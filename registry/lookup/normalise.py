@@ -296,4 +296,6 @@ def parse_number(text: str) -> LicenceNumber | None:
 
 def only_number_words(text: str) -> bool:
     """True when the text around a number says nothing but "licence no." and the like."""
+    if not text:
+        return True  # the number alone, as a QR code or a poster gives it
     return all(t in NUMBER_WORDS or t in LEGAL_WORDS for t in words(text))
