@@ -9,7 +9,10 @@ disturbs much less than requests per second. Cases: bare endpoint, public lookup
 licence number, public lookup by name (queries rotate, a Lua script). The in-process cost of
 the same lookups (the service function, no HTTP) is measured in this process.
 
-    python bench/bench_api.py [CORPUS_DIR] [--seconds 10] [--connections 64] [--workers 1]
+    python bench/bench_api.py [CORPUS_DIR] [--seconds 10] [--connections 64] [--workers 1] [--loops asyncio uvloop]
+
+Every case runs under each event loop given (default: the one `fairrecruit serve` uses, then
+uvloop), the bare endpoint included, so each ratio compares like with like.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from api.cli.serve_cmds import EVENT_LOOP  # noqa: E402  (the loop `fairrecruit serve` runs)
+
 
 def bare_app():
     """The baseline: one Litestar JSON route, nothing else (uvicorn factory)."""
@@ -48,10 +53,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(target: str, port: int, workers: int, env: dict[str, str]) -> subprocess.Popen:
+def start_server(target: str, port: int, workers: int, loop: str, env: dict[str, str]) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", target, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--app-dir", str(ROOT / "bench")],
+         "--workers", str(workers), "--loop", loop, "--log-level", "warning", "--no-access-log",
+         "--app-dir", str(ROOT / "bench")],
         env=env, cwd=ROOT, start_new_session=True,
     )
     deadline = time.monotonic() + 60
@@ -138,12 +144,48 @@ async def in_process_ms(queries: list[str], rounds: int) -> float:
     return (time.process_time() - start) * 1000 / (rounds * len(queries))
 
 
+def run_cases(cases: dict[str, tuple[str, list[str]]], args: argparse.Namespace, loop: str,
+              env: dict[str, str], tmp: Path) -> dict[str, dict]:
+    results = {}
+    for name, (target, paths) in cases.items():
+        port = free_port()
+        server = start_server(target, port, args.workers, loop, env)
+        try:
+            for path in paths:  # warm up; and a wrong route must fail here, not in wrk
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
+            cpu_before = group_cpu_seconds(server.pid)
+            results[name] = wrk(f"http://127.0.0.1:{port}", args.seconds, args.connections, paths, tmp)
+            results[name]["cpu_ms"] = (group_cpu_seconds(server.pid) - cpu_before) * 1000 / results[name]["requests"]
+        finally:
+            stop(server)
+    return results
+
+
+def report(loop: str, results: dict[str, dict], args: argparse.Namespace, number_ms: float, name_ms: float) -> None:
+    bare = results["bare Litestar JSON"]["rps"]
+    served = " (what `fairrecruit serve` uses)" if loop == EVENT_LOOP else ""
+    print(f"\nuvicorn --loop {loop}{served}, {args.workers} worker(s), wrk -t2 -c{args.connections} -d{args.seconds}s, SQLite registry")
+    print(f"{'case':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} {'server CPU ms/req':>18}")
+    for name, row in results.items():
+        print(f"{name:<26} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} "
+              f"{row['rps'] / bare:>8.2f} {row['cpu_ms']:>18.4f}")
+    http_name_ms = 1000 * args.workers / results["public lookup by name"]["rps"]
+    http_number_ms = 1000 * args.workers / results["public lookup by number"]["rps"]
+    name_cpu_ms = results["public lookup by name"]["cpu_ms"]
+    print(f"in-process lookup (CPU): by number {number_ms:.3f} ms/call, by name {name_ms:.3f} ms/call")
+    print(f"HTTP cost per request per worker (1 / req/s): by number {http_number_ms:.3f} ms, by name {http_name_ms:.3f} ms "
+          f"= {http_name_ms / name_ms:.2f}x the in-process name lookup")
+    print(f"HTTP server CPU per name request {name_cpu_ms:.3f} ms = {name_cpu_ms / name_ms:.2f}x the in-process name lookup")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", nargs="?", default=ROOT.parent / "shared" / "corpus", type=Path)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--loops", nargs="+", default=[EVENT_LOOP, "uvloop"], choices=["asyncio", "uvloop"],
+                        help="uvicorn event loops to run every case under (default: serve's, then uvloop)")
     args = parser.parse_args()
     queries = [json.loads(line) for line in open(args.corpus / "lookup_queries.jsonl", encoding="utf-8")]
     numbers = [q["expected"] for q in queries if q["expected"] and q["kind"] == "agency"][:10]
@@ -165,31 +207,9 @@ def main() -> None:
             "public lookup by name": ("api.app:app_from_environment",
                                       [lookup + urllib.parse.quote(n) for n in names]),
         }
-        results = {}
-        for name, (target, paths) in cases.items():
-            port = free_port()
-            server = start_server(target, port, args.workers, env)
-            try:
-                for path in paths:  # warm up; and a wrong route must fail here, not in wrk
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
-                cpu_before = group_cpu_seconds(server.pid)
-                results[name] = wrk(f"http://127.0.0.1:{port}", args.seconds, args.connections, paths, tmp)
-                results[name]["cpu_ms"] = (group_cpu_seconds(server.pid) - cpu_before) * 1000 / results[name]["requests"]
-            finally:
-                stop(server)
-    bare = results["bare Litestar JSON"]["rps"]
-    print(f"uvicorn, {args.workers} worker(s), wrk -t2 -c{args.connections} -d{args.seconds}s, SQLite registry")
-    print(f"{'case':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} {'server CPU ms/req':>18}")
-    for name, row in results.items():
-        print(f"{name:<26} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} "
-              f"{row['rps'] / bare:>8.2f} {row['cpu_ms']:>18.4f}")
-    http_name_ms = 1000 * args.workers / results["public lookup by name"]["rps"]
-    http_number_ms = 1000 * args.workers / results["public lookup by number"]["rps"]
-    name_cpu_ms = results["public lookup by name"]["cpu_ms"]
-    print(f"\nin-process lookup (CPU): by number {number_ms:.3f} ms/call, by name {name_ms:.3f} ms/call")
-    print(f"HTTP cost per request per worker (1 / req/s): by number {http_number_ms:.3f} ms, by name {http_name_ms:.3f} ms "
-          f"= {http_name_ms / name_ms:.2f}x the in-process name lookup")
-    print(f"HTTP server CPU per name request {name_cpu_ms:.3f} ms = {name_cpu_ms / name_ms:.2f}x the in-process name lookup")
+        results = {loop: run_cases(cases, args, loop, env, tmp) for loop in args.loops}
+    for loop, rows in results.items():
+        report(loop, rows, args, number_ms, name_ms)
     print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
 
 
