@@ -1,9 +1,11 @@
-"""Several processes, one PostgreSQL: how long until a suspension shows in other processes' lookups.
+"""Several processes, one database: how long until a suspension shows in other processes' lookups.
 
     python bench/bench_change_feed.py --database-url postgresql://postgres@127.0.0.1:5432/bench \
         [--watchers 2] [--rounds 20]
+    python bench/bench_change_feed.py [--rounds 20]      # a new SQLite file (the commit-counter poll)
 
-Empties the registry tables of that database, registers one licence, starts WATCHERS other
+Empties the registry tables of a PostgreSQL database (a SQLite database must be a new file),
+registers one licence, starts WATCHERS other
 processes (`tests/registry_feed_watcher.py`: own lookup index + change feed, lookups that never
 query the database while the feed is live), then suspends and reinstates the licence ROUNDS
 times through `registry.services` in this process. For each change it prints the delay from
@@ -18,6 +20,7 @@ import datetime as dt
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,7 +37,8 @@ async def _seed(url: str) -> None:
 
     engine = engine_from_url(url)
     await migrate(engine)
-    await engine.run_ddl("TRUNCATE " + ", ".join(f'"{t._meta.tablename}"' for t in ALL_TABLES) + " RESTART IDENTITY CASCADE")
+    if not url.startswith("sqlite"):
+        await engine.run_ddl("TRUNCATE " + ", ".join(f'"{t._meta.tablename}"' for t in ALL_TABLES) + " RESTART IDENTITY CASCADE")
     agency = await services.register_agency(name_en="Bench Feed Manpower Co., Ltd.", name_km="", actor="bench")
     await services.issue_licence(agency_id=agency, number=NUMBER, issued_on=D(2020, 1, 1),
                                  valid_until=D(2030, 12, 31), destinations=["TH"], actor="bench")
@@ -42,23 +46,31 @@ async def _seed(url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True, help="postgresql://... (LISTEN/NOTIFY)")
+    parser.add_argument("--database-url", help="postgresql://... (LISTEN/NOTIFY); default: a new SQLite file")
     parser.add_argument("--watchers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="fr-bench-feed-") as scratch:
+        url = args.database_url or f"sqlite:///{Path(scratch) / 'feed.sqlite'}"
+        if url.startswith("sqlite:///") and args.database_url and Path(url[len("sqlite:///"):]).exists():
+            parser.error("a SQLite database for this bench must be a new file (its rows are not emptied)")
+        measure(url, args.watchers, args.rounds)
+
+
+def measure(url: str, watcher_count: int, rounds: int) -> None:
     import registry  # noqa: F401  (sets PICCOLO_CONF)
     from registry import services
 
-    asyncio.run(_seed(args.database_url))
-    as_of = D(2020, 1, 1) + dt.timedelta(days=args.rounds + 1)
-    watchers = [subprocess.Popen([sys.executable, str(WATCHER), args.database_url, NUMBER, as_of.isoformat(), "600"],
-                                 stdout=subprocess.PIPE, text=True) for _ in range(args.watchers)]
+    asyncio.run(_seed(url))  # migrate() also makes it the engine the services write through
+    as_of = D(2020, 1, 1) + dt.timedelta(days=rounds + 1)
+    watchers = [subprocess.Popen([sys.executable, str(WATCHER), url, NUMBER, as_of.isoformat(), "600"],
+                                 stdout=subprocess.PIPE, text=True) for _ in range(watcher_count)]
     try:
         for watcher in watchers:
             assert watcher.stdout.readline().split() == ["ready", "live"], "watcher has no live change feed"
             assert watcher.stdout.readline().split()[0] == "active"
         delays, writes = [], []
-        for round_no in range(args.rounds):
+        for round_no in range(rounds):
             day = D(2020, 1, 2) + dt.timedelta(days=round_no)
             if round_no % 2 == 0:
                 action, expected = services.suspend_licence, "suspended"
@@ -79,7 +91,7 @@ def main() -> None:
             watcher.wait()
     ordered = sorted(delays)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"{args.rounds} changes, {args.watchers} other processes: start of the write -> slowest other process's lookup shows it: "
+    print(f"{url.split(':')[0]}: {rounds} changes, {watcher_count} other processes: start of the write -> slowest other process's lookup shows it: "
           f"p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms "
           f"(target <= 1000 ms); the write itself (asyncio.run + service call): p50 {statistics.median(writes) * 1000:.1f} ms")
 
