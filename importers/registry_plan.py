@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,9 +37,12 @@ Ref = int | tuple[str, str]
 """An existing row's id, or ("new", number_norm) for a row this import creates."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Track:
-    """One licence or sub-licence while planning: its recorded history plus planned events."""
+    """One licence or sub-licence while planning: its recorded history plus planned events.
+
+    Slots, and no generator when nothing is planned yet: one is built per row of a bulk import.
+    """
 
     ref: Ref
     number: str
@@ -52,7 +54,7 @@ class Track:
     """History followed by the planned events, kept up to date by `add` (read for every row)."""
 
     def __post_init__(self) -> None:
-        self.events = [*self.history, *(event for event, _ in self.added)]
+        self.events = [*self.history, *(event for event, _ in self.added)] if self.added else list(self.history)
 
     def add(self, event: StatusEvent, reason: str) -> None:
         self.added.append((event, reason))
@@ -68,16 +70,19 @@ class ImportPlan:
     """number_norm -> (number as printed, destinations)."""
     destination_updates: dict[int, list[str]] = field(default_factory=dict)
     licences: dict[str, Track] = field(default_factory=dict)
-    new_brokers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """broker key -> fields."""
+    new_brokers: dict[str, BrokerRecord] = field(default_factory=dict)
+    """broker key -> the first row naming the broker (its fields are the new broker's)."""
     new_sub_licences: dict[str, tuple[str, str, Ref]] = field(default_factory=dict)
     """number_norm -> (number, broker key or id, licence ref)."""
     sub_licences: dict[str, Track] = field(default_factory=dict)
 
     def changed_numbers(self) -> list[str]:
-        numbers = {t.number for t in (*self.licences.values(), *self.sub_licences.values()) if t.added}
-        numbers |= {number for number, _ in self.new_licences.values()}
-        numbers |= {number for number, _, _ in self.new_sub_licences.values()}
+        """Sorted, each once. Deduplicated in the files' order (`dict`, not `set`): files list
+        numbers nearly in order, which `sorted` then merges in one pass, where a set's hash
+        order made sorting a million numbers take seconds."""
+        numbers = dict.fromkeys(t.number for t in (*self.licences.values(), *self.sub_licences.values()) if t.added)
+        numbers.update(dict.fromkeys(number for number, _ in self.new_licences.values()))
+        numbers.update(dict.fromkeys(number for number, _, _ in self.new_sub_licences.values()))
         return sorted(numbers)
 
     @property
@@ -89,12 +94,13 @@ class ImportPlan:
         )
 
 
-_SPACING = re.compile(r"[\s\u200b]+")
-
-
 def _without_spaces(text: str) -> str:
-    """Khmer is written without spaces between words; a PDF's spacing is not the registry's."""
-    return _SPACING.sub("", unicodedata.normalize("NFC", text))
+    """Khmer is written without spaces between words; a PDF's spacing is not the registry's.
+
+    Whitespace as `str.split` (and the regular expression `\\s`) knows it, and the zero-width
+    space; split-and-join rather than a regular expression: twice as fast, once per broker.
+    """
+    return "".join(unicodedata.normalize("NFC", text).replace("\u200b", "").split())
 
 
 def _same(field_name: str, old: str, new: str) -> bool:
@@ -142,6 +148,7 @@ class Planner:
         self.licence_by_norm = snapshot.licence_by_norm()
         self.sub_by_norm = snapshot.sub_licence_by_norm()
         self.subs_of_licence: dict[Ref, list[str]] = defaultdict(list)
+        self._reasons: dict[str, str] = {}
         for sub in snapshot.sub_licences.values():
             self.subs_of_licence[sub.licence_id].append(sub.number_norm)
 
@@ -266,20 +273,22 @@ class Planner:
                 if since is not None:
                     first = min(first, since)
             planned.append(StatusEvent(FIRST_EVENT[kind], first, valid_until))
-        latest_end = _latest_term_end([*history, *planned])
+        so_far = history + planned  # one list kept alongside `planned` (a re-import reads it per row)
+        latest_end = _latest_term_end(so_far)
         if latest_end is None or valid_until > latest_end:
-            last = [*history, *planned][-1].date
+            last = so_far[-1].date
             if status == "active" and since and since > last:
                 on = since  # the renewal is what made it active
             elif latest_end is not None:
                 on = latest_end + dt.timedelta(days=1)  # the new term's first day
             else:
                 on = since or last
-            planned.append(StatusEvent("renewed", max(on, last), valid_until))
-        day = self.evaluation_day([*history, *planned], since)
-        if status_on([*history, *planned], day).status != status:
-            last = [*history, *planned][-1].date
-            planned.append(StatusEvent(EVENT_FOR_LISTED_STATUS[status], max(since or day, last)))
+            renewal = StatusEvent("renewed", max(on, last), valid_until)
+            planned.append(renewal)
+            so_far.append(renewal)
+        day = self.evaluation_day(so_far, since)
+        if status_on(so_far, day).status != status:
+            planned.append(StatusEvent(EVENT_FOR_LISTED_STATUS[status], max(since or day, so_far[-1].date)))
         elif not planned and latest_end == valid_until:
             return  # the registry already says this (a re-import): nothing to check again
         for event in planned:
@@ -298,20 +307,24 @@ class Planner:
             track.add(event, reason)
 
     def list_reason(self, source: str) -> str:
-        when = f" of {self.batch.list_date}" if self.batch.list_date else ""
-        return f"as stated in the list {source}{when}"
+        """One string per file, shared by its rows' events (not a copy per row)."""
+        reason = self._reasons.get(source)
+        if reason is None:
+            when = f" of {self.batch.list_date}" if self.batch.list_date else ""
+            reason = self._reasons[source] = f"as stated in the list {source}{when}"
+        return reason
 
     # --- sub-licences --------------------------------------------------------------------
 
     def broker(self, record: BrokerRecord) -> None:
-        parent_norm = self.batch.keys[record.agency_licence_no]
-        parent = self.licence_track(parent_norm)
+        keys, plan = self.batch.keys, self.plan
+        parent = self.licence_track(keys[record.agency_licence_no])
         if parent is None:
             self.problem(record.source, record.row, "agency_licence_no",
                          f"{record.agency_licence_no} is neither in this import nor registered")
             return
-        norm = self.batch.keys[record.sub_licence_no]
-        if norm in self.licence_by_norm or norm in self.plan.new_licences:
+        norm = keys[record.sub_licence_no]
+        if norm in self.licence_by_norm or norm in plan.new_licences:
             self.problem(record.source, record.row, "sub_licence_no", f"{record.sub_licence_no} is an agency licence number")
             return
         existing = self.sub_by_norm.get(norm)
@@ -324,15 +337,12 @@ class Planner:
         else:
             key = _broker_key(record.name_en, record.name_km, record.phone)
             broker_ref: int | str = self.broker_ids().get(key, key)
-            if broker_ref == key and key not in self.plan.new_brokers:
-                self.plan.new_brokers[key] = {
-                    "name_en": record.name_en, "name_km": record.name_km, "sex": record.sex,
-                    "province": record.province, "district": record.district, "phone": record.phone,
-                }
-            self.plan.new_sub_licences[norm] = (record.sub_licence_no, broker_ref, parent.ref)
+            if broker_ref == key and key not in plan.new_brokers:
+                plan.new_brokers[key] = record
+            plan.new_sub_licences[norm] = (record.sub_licence_no, broker_ref, parent.ref)
             self.subs_of_licence[parent.ref].append(norm)
             track = Track(("new", norm), record.sub_licence_no, [], parent=parent.ref)
-        self.plan.sub_licences[norm] = track
+        plan.sub_licences[norm] = track
         self.statement(
             "sub_licence", track, first=record.valid_from, valid_until=record.valid_to,
             status=record.status, since=record.status_since,

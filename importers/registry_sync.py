@@ -12,19 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
-from importers.registry_plan import SETTINGS, ImportPlan, Ref, plan_import
+from importers.registry_plan import SETTINGS, ImportPlan, Ref, Track, plan_import
 from importers.registry_records import RegistryBatch
 from registry import audit
-from registry.bulk_load import empty_tables_unindexed
+from registry.bulk_load import BulkLoad, empty_tables_unindexed
 from registry.db import current_engine, is_sqlite
 from registry.queries import load_registry_snapshot
 from registry.tables import Agency, Broker, Licence, LicenceEvent, SubLicence, SubLicenceEvent
 
 REGISTRY_TABLES = (Agency, Licence, LicenceEvent, Broker, SubLicence, SubLicenceEvent)
-from registry.writes import allocate_ids, bulk_date, bulk_insert, bulk_timestamp, bulk_update, fetch, write_transaction
+from registry.writes import bulk_date, bulk_insert, bulk_timestamp, bulk_update, fetch, write_transaction
 
 Progress = Callable[[str, int, int], None]
 """(stage, done, total): called as the import advances."""
@@ -56,7 +57,8 @@ class ImportSummary:
             if isinstance(value, int):
                 setattr(self, item.name, getattr(self, item.name) + value)
         self.files.update(other.files)
-        self.changed = sorted(set(self.changed) | set(other.changed))
+        # `changed` lists are sorted and unique: the first batch's is taken as it is.
+        self.changed = sorted(set(self.changed) | set(other.changed)) if self.changed else list(other.changed)
 
 
 def no_progress(stage: str, done: int, total: int) -> None:
@@ -72,7 +74,20 @@ def _resolve(ref: Ref, new_ids: dict[str, int]) -> int:
     return ref if isinstance(ref, int) else new_ids[ref[1]]
 
 
-async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSummary:
+def _event_rows(
+    tracks: Iterable[Track], new_ids: dict[str, int], day: Callable[[dt.date], Any], actor: str, now: Any,
+) -> list[tuple[Any, ...]]:
+    """(owner, event, date, valid_until, reason, actor, recorded_at) for every planned event."""
+    rows: list[tuple[Any, ...]] = []
+    for track in tracks:
+        if track.added:
+            owner = _resolve(track.ref, new_ids)
+            rows += [(owner, e.event, day(e.date), e.valid_until and day(e.valid_until), reason, actor, now)
+                     for e, reason in track.added]
+    return rows
+
+
+async def _write(plan: ImportPlan, actor: str, progress: Progress, load: BulkLoad) -> ImportSummary:
     now = bulk_timestamp(dt.datetime.now(dt.timezone.utc))
     day = bulk_date()
     summary = ImportSummary(changed=plan.changed_numbers())
@@ -85,14 +100,14 @@ async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSumm
         done += count
         progress("writing", done, total)
 
-    agency_ids = dict(zip(plan.new_agencies, await allocate_ids(Agency, len(plan.new_agencies))))
+    agency_ids = dict(zip(plan.new_agencies, await load.allocate_ids(Agency, len(plan.new_agencies))))
     await bulk_insert(
         Agency, ("id", "name_en", "name_km", "address_en", "address_km", "province", "phone", "officers", "created_at"),
         [(agency_ids[n], f["name_en"], f["name_km"], f["address_en"], f["address_km"], f["province"], f["phone"], "[]", now)
          for n, f in plan.new_agencies.items()],
     )
     step(len(agency_ids))
-    licence_ids = dict(zip(plan.new_licences, await allocate_ids(Licence, len(plan.new_licences))))
+    licence_ids = dict(zip(plan.new_licences, await load.allocate_ids(Licence, len(plan.new_licences))))
     await bulk_insert(
         Licence, ("id", "number", "number_norm", "agency", "destinations", "sectors", "version"),
         [(licence_ids[n], number, n, agency_ids[n], json.dumps(dests), "[]", 1)
@@ -108,22 +123,19 @@ async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSumm
     await bulk_update(Licence, ["destinations"], [(json.dumps(d), i) for i, d in plan.destination_updates.items()])
     summary.destinations_updated = len(plan.destination_updates)
 
-    rows = [
-        (_resolve(t.ref, licence_ids), e.event, day(e.date), e.valid_until and day(e.valid_until), reason, actor, now)
-        for t in plan.licences.values() for e, reason in t.added
-    ]
+    rows = _event_rows(plan.licences.values(), licence_ids, day, actor, now)
     await bulk_insert(LicenceEvent, ("licence", "event", "date", "valid_until", "reason", "actor", "recorded_at"), rows)
     summary.licence_events_added = len(rows)
     step(len(rows))
 
-    broker_ids = dict(zip(plan.new_brokers, await allocate_ids(Broker, len(plan.new_brokers))))
+    broker_ids = dict(zip(plan.new_brokers, await load.allocate_ids(Broker, len(plan.new_brokers))))
     await bulk_insert(
         Broker, ("id", "name_en", "name_km", "sex", "national_id", "province", "district", "phone", "created_at"),
-        [(broker_ids[k], f["name_en"], f["name_km"], f["sex"], None, f["province"], f["district"], f["phone"], now)
-         for k, f in plan.new_brokers.items()],
+        [(broker_ids[k], b.name_en, b.name_km, b.sex, None, b.province, b.district, b.phone, now)
+         for k, b in plan.new_brokers.items()],
     )
     step(len(broker_ids))
-    sub_ids = dict(zip(plan.new_sub_licences, await allocate_ids(SubLicence, len(plan.new_sub_licences))))
+    sub_ids = dict(zip(plan.new_sub_licences, await load.allocate_ids(SubLicence, len(plan.new_sub_licences))))
     await bulk_insert(
         SubLicence, ("id", "number", "number_norm", "broker", "licence", "version"),
         [(sub_ids[n], number, n, broker if isinstance(broker, int) else broker_ids[broker], _resolve(parent, licence_ids), 1)
@@ -131,10 +143,7 @@ async def _write(plan: ImportPlan, actor: str, progress: Progress) -> ImportSumm
     )
     step(len(sub_ids))
     summary.brokers_added, summary.sub_licences_added = len(broker_ids), len(sub_ids)
-    rows = [
-        (_resolve(t.ref, sub_ids), e.event, day(e.date), e.valid_until and day(e.valid_until), reason, actor, now)
-        for t in plan.sub_licences.values() for e, reason in t.added
-    ]
+    rows = _event_rows(plan.sub_licences.values(), sub_ids, day, actor, now)
     await bulk_insert(SubLicenceEvent, ("sub_licence", "event", "date", "valid_until", "reason", "actor", "recorded_at"), rows)
     summary.sub_licence_events_added = len(rows)
     step(len(rows))
@@ -167,7 +176,7 @@ async def apply_batches(batches: Sequence[RegistryBatch], *, actor: str, progres
     total = ImportSummary()
     async with write_transaction():
         await _lock_registry()
-        async with empty_tables_unindexed(REGISTRY_TABLES):
+        async with empty_tables_unindexed(REGISTRY_TABLES) as load:
             for batch in batches:
                 progress("comparing", 0, batch.row_count)
                 plan = plan_import(batch, await load_registry_snapshot())
@@ -175,7 +184,7 @@ async def apply_batches(batches: Sequence[RegistryBatch], *, actor: str, progres
                 if plan.empty:
                     total.files.update(batch.sources)
                     continue
-                summary = await _write(plan, actor, progress)
+                summary = await _write(plan, actor, progress, load)
                 summary.files = dict(batch.sources)
                 total.add(summary)
         if not total.nothing_changed:

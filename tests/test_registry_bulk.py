@@ -5,26 +5,34 @@
 * Planning: a new record's events from `_opening_events` are those `statement_in_full` plans
   (or it leaves the line to that path).
 * A first import into an empty registry sets the tables' secondary indexes (and PostgreSQL
-  foreign keys) aside and gets every one of them back, also when the import is rejected.
+  foreign keys) aside and gets every one of them back, also when the import is rejected; the
+  ids it takes in one sequence bump leave the sequences ahead of them.
+* The registry snapshot read as plain rows is what Piccolo's per-record queries read.
+* The broker key's space removal (split and join) removes what the regular expression did.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import itertools
+import json
+import re
 import shutil
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from importers.registry_csv import _FAST, KINDS, PARSERS, _Dates, _Row
 from importers.registry_import import import_registry
-from importers.registry_plan import Planner, Track, _opening_events
+from importers.registry_plan import Planner, Track, _opening_events, _without_spaces
 from importers.registry_records import RegistryBatch
 from registry.db import current_engine, is_sqlite
 from registry.errors import ImportRejectedError
 from registry.numbers import NumberKeys
-from registry.queries import RegistrySnapshot, licence_answer
+from registry.queries import RegistrySnapshot, licence_answer, licence_events, load_registry_snapshot, sub_licence_events
+from registry.tables import Agency, Broker, Licence, SubLicence
 from registry.writes import fetch
 
 REPO = Path(__file__).resolve().parent.parent
@@ -136,3 +144,70 @@ def test_rejected_first_import_leaves_indexes_and_an_empty_registry(db, tmp_path
     assert asyncio.run(_schema()) == before
     counts = asyncio.run(fetch("SELECT (SELECT COUNT(*) FROM licence) AS l, (SELECT COUNT(*) FROM sub_licence_event) AS e"))
     assert (counts[0]["l"], counts[0]["e"]) == (0, 0)
+
+
+def test_snapshot_read_as_plain_rows_is_what_the_per_record_queries_read(db):
+    asyncio.run(import_registry([EXAMPLES], actor="test"))
+    snapshot = asyncio.run(load_registry_snapshot())
+
+    async def reference():
+        agencies = {r["id"]: r for r in await Agency.select()}
+        licences = {r["id"]: r for r in await Licence.select()}
+        brokers = {r["id"]: r for r in await Broker.select()}
+        subs = {r["id"]: r for r in await SubLicence.select()}
+        events = {i: await licence_events(i) for i in licences}
+        sub_events = {i: await sub_licence_events(i) for i in subs}
+        return agencies, licences, brokers, subs, events, sub_events
+
+    agencies, licences, brokers, subs, events, sub_events = asyncio.run(reference())
+    assert snapshot.agencies.keys() == agencies.keys() and snapshot.brokers.keys() == brokers.keys()
+    assert snapshot.licences.keys() == licences.keys() and snapshot.sub_licences.keys() == subs.keys()
+    for i, row in snapshot.agencies.items():
+        want = agencies[i]
+        assert (row.name_en, row.name_km, row.address_en, row.address_km, row.province, row.phone) == (
+            want["name_en"], want["name_km"], want["address_en"], want["address_km"], want["province"], want["phone"])
+    for i, row in snapshot.licences.items():
+        want = licences[i]
+        assert (row.number, row.number_norm, row.agency_id, row.version) == (
+            want["number"], want["number_norm"], want["agency"], want["version"])
+        destinations = want["destinations"]
+        assert list(row.destinations) == (json.loads(destinations) if isinstance(destinations, str) else destinations)
+        assert list(row.events) == events[i]
+        assert all(isinstance(e.date, dt.date) for e in row.events)
+    for i, row in snapshot.brokers.items():
+        want = brokers[i]
+        assert (row.name_en, row.name_km, row.sex, row.national_id, row.province, row.district, row.phone) == (
+            want["name_en"], want["name_km"], want["sex"], want["national_id"], want["province"], want["district"],
+            want["phone"])
+    for i, row in snapshot.sub_licences.items():
+        want = subs[i]
+        assert (row.number, row.number_norm, row.broker_id, row.licence_id, row.version) == (
+            want["number"], want["number_norm"], want["broker"], want["licence"], want["version"])
+        assert list(row.events) == sub_events[i] and row.events
+
+
+def test_ids_taken_in_one_bump_leave_the_sequences_ahead(db):
+    """A first import takes its ids in one sequence bump on PostgreSQL; rows added later get new ids."""
+    summary = asyncio.run(import_registry([EXAMPLES], actor="test"))
+
+    async def added_after() -> tuple[list[int], int, list[int], int]:
+        agencies = [r["id"] for r in await Agency.select(Agency.id)]
+        brokers = [r["id"] for r in await Broker.select(Broker.id)]
+        agency = Agency(name_en="Later Co., Ltd.")
+        broker = Broker(name_en="Later Broker")
+        await agency.save()
+        await broker.save()
+        return agencies, agency.id, brokers, broker.id
+
+    agencies, agency_id, brokers, broker_id = asyncio.run(added_after())
+    assert len(agencies) == summary.agencies_added and len(brokers) == summary.brokers_added
+    assert sorted(agencies) == list(range(min(agencies), max(agencies) + 1)) and agency_id > max(agencies)
+    assert sorted(brokers) == list(range(min(brokers), max(brokers) + 1)) and broker_id > max(brokers)
+
+
+def test_broker_key_spacing_is_what_the_regular_expression_removed():
+    spacing = re.compile(r"[\s\u200b]+")
+    characters = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert _without_spaces(characters) == spacing.sub("", unicodedata.normalize("NFC", characters))
+    for text in ("នុត \u200bសុខា", " Keo\u00a0Sopheap\u2003\n", "e\u0301 ", ""):
+        assert _without_spaces(text) == spacing.sub("", unicodedata.normalize("NFC", text))
