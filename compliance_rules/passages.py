@@ -7,7 +7,9 @@ inspector needs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,13 +52,34 @@ class Passage:
         return Evidence(page=self.clause.page, text=self.text, bbox=self.clause.bbox)
 
 
-def passages(contract: ContractForCheck) -> list[Passage]:
+def passages(contract: ContractForCheck) -> tuple[Passage, ...]:
+    held = _HELD.get()
+    if held is not None and held[0] is contract:
+        return held[1]
+    return _split(contract)
+
+
+def _split(contract: ContractForCheck) -> tuple[Passage, ...]:
     out: list[Passage] = []
     for clause in contract.clauses:
         heading = normalise(clause.heading or "")
         for sentence in _sentences(clause.text):
             out.append(Passage(clause, sentence, normalise(sentence), heading))
-    return out
+    return tuple(out)
+
+
+_HELD: ContextVar[tuple[ContractForCheck, tuple[Passage, ...]] | None] = ContextVar("passages", default=None)
+
+
+@contextmanager
+def held_for(contract: ContractForCheck) -> Iterator[None]:
+    """Inside, `passages(contract)` is split once: a dozen rules ask for the same contract's
+    sentences one after the other, and none changes the contract meanwhile."""
+    token = _HELD.set((contract, _split(contract)))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
 
 
 @lru_cache(maxsize=4096)

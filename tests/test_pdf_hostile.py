@@ -33,6 +33,14 @@ def test_hostile_document_is_rejected_with_a_clear_reason(name, build, reason):
     assert len(str(caught.value)) > 20  # a sentence for a person, not just a code
 
 
+def test_small_bomb_is_refused_under_a_lower_stream_limit():
+    """Streams too short to inflate past the limits are not inflated: the bound follows the
+    configured limit, so a 1 MB stream of a few KB still counts against a 512 KB limit."""
+    with pytest.raises(UnreadableDocumentError) as caught:
+        read_pdf(make.decompression_bomb(megabytes=1), limits=ReadLimits(max_stream_bytes=512 * 1024))
+    assert caught.value.reason == "decompression_bomb"
+
+
 def test_too_large_file_is_rejected_before_parsing():
     with pytest.raises(UnreadableDocumentError) as caught:
         read_pdf(make.simple(), limits=ReadLimits(max_bytes=100))

@@ -73,18 +73,25 @@ def _gaps(intervals: list[tuple[float, float]], minimum: float) -> list[float]:
 
 
 def _gutters(words: list[Word], width: float, allowed: int) -> list[float]:
-    """Vertical gutters at least `width` wide crossed by at most `allowed` words."""
+    """Vertical gutters at least `width` wide crossed by at most `allowed` words.
+
+    A word covers the whole points strictly inside its box. The number of words over a
+    point only changes where a word starts or ends, so only those points are visited."""
     if allowed == 0:
         return _gaps([(w.bbox[0], w.bbox[2]) for w in words], width)
     left = int(min(w.bbox[0] for w in words))
-    right = int(max(w.bbox[2] for w in words)) + 1
-    cover = [0] * (right - left + 1)
+    end = int(max(w.bbox[2] for w in words)) + 2 - left  # past the last point: crowded
+    changes: dict[int, int] = {}
     for word in words:
-        for x in range(int(word.bbox[0]) - left + 1, int(word.bbox[2]) - left):
-            cover[x] += 1
+        first, stop = int(word.bbox[0]) - left + 1, int(word.bbox[2]) - left
+        if first < stop:
+            changes[first] = changes.get(first, 0) + 1
+            changes[stop] = changes.get(stop, 0) - 1
     cuts: list[float] = []
-    run_start = None
-    for x, count in enumerate(cover + [allowed + 1]):
+    run_start: int | None = 0  # no word covers the first point
+    count = 0
+    for x in [*sorted(changes), end]:
+        count = count + changes[x] if x < end else allowed + 1
         if count <= allowed:
             run_start = x if run_start is None else run_start
             continue
@@ -208,11 +215,12 @@ def _join_fragments(words: list[Word]) -> list[Word]:
         if joined:
             previous = joined[-1]
             gap = word.bbox[0] - previous.bbox[2]
-            touching = gap <= 0.6
+            # Each test only when the one before it passed: this runs for every word pair.
             starts_with_mark = khmer.is_mark(word.text[0])
-            both_khmer = khmer.is_khmer(previous.text[-1]) and khmer.is_khmer(word.text[0])
-            near = gap <= 0.5 * max(_height(word), _height(previous))
-            if (starts_with_mark and near) or (both_khmer and touching):
+            near = starts_with_mark and gap <= 0.5 * max(_height(word), _height(previous))
+            touching = not near and gap <= 0.6
+            both_khmer = touching and khmer.is_khmer(previous.text[-1]) and khmer.is_khmer(word.text[0])
+            if near or both_khmer:
                 joined[-1] = Word(
                     khmer.normalise(previous.text + word.text),
                     union_bbox([previous.bbox, word.bbox]),

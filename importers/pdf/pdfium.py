@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 from pypdfium2 import PdfiumError
 
 from importers.document import Word, union_bbox
-from importers.pdf import khmer
+from importers.pdf import khmer, raw_calls
 
 _GHOST_HEIGHT = 0.35
 _GHOST_REACH = 6
@@ -52,8 +52,9 @@ def page_words(page) -> list[Word]:
         # The raw call with buffers reused: a page has thousands of characters, and
         # `get_charbox` allocates four ctypes doubles for each.
         c_left, c_right, c_bottom, c_top = (ctypes.c_double() for _ in range(4))
-        box_refs = [ctypes.byref(value) for value in (c_left, c_right, c_bottom, c_top)]
-        get_box = pdfium_c.FPDFText_GetCharBox
+        r_left, r_right, r_bottom, r_top = (ctypes.byref(v) for v in (c_left, c_right, c_bottom, c_top))
+        get_box = raw_calls.text_char_box
+        numbered = enumerate(text) if aligned else ((i, textpage.get_text_range(i, 1)) for i in range(count))
 
         def flush() -> None:
             if chars and boxes:
@@ -61,19 +62,18 @@ def page_words(page) -> list[Word]:
             chars.clear()
             boxes.clear()
 
-        for index in range(count):
-            ch = text[index] if aligned else textpage.get_text_range(index, 1)
+        for index, ch in numbered:
             if not ch:
                 continue
             if ch == _LINE_END_HYPHEN:
                 ch = "-"
             if ch.isspace():
-                if ch == " " and pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+                if ch == " " and raw_calls.text_is_generated(raw, index) == 1:
                     pending_generated_space = True
                 else:
                     flush()
                 continue
-            if not get_box(raw, index, *box_refs):
+            if not get_box(raw, index, r_left, r_right, r_bottom, r_top):
                 raise PdfiumError("Failed to get charbox.")
             left, right, bottom, top = c_left.value, c_right.value, c_bottom.value, c_top.value
             is_khmer = "\u1780" <= ch <= "\u17ff" or "\u19e0" <= ch <= "\u19ff"  # khmer.is_khmer, inlined

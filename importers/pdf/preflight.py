@@ -17,11 +17,13 @@ from importers.pdf import page_objects
 from importers.pdf.errors import UnreadableDocumentError
 from importers.pdf.limits import ReadLimits
 
-_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_STREAM = re.compile(rb"stream\r?\n")
 _FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
 _CHUNK = 1 << 16
 _BOMB_FLOOR = 16 * 1024 * 1024
 """Ratios only count for streams that inflate past this; small repetitive streams are normal."""
+_DEFLATE_MAX_RATIO = 1032
+"""Most bytes one byte of a deflate stream can inflate to (a 258-byte copy per two bits)."""
 
 
 def check_bytes(data: bytes, limits: ReadLimits) -> None:
@@ -44,14 +46,21 @@ def check_bytes(data: bytes, limits: ReadLimits) -> None:
 
 
 def _check_streams(data: bytes, limits: ReadLimits) -> None:
-    for match in _STREAM.finditer(data):
+    # A stream that could not inflate past either limit even at deflate's highest ratio is
+    # not inflated: most streams of a contract are a few kilobytes.
+    harmless_size = min(_BOMB_FLOOR, limits.max_stream_bytes) // _DEFLATE_MAX_RATIO
+    for match in _STREAM.finditer(data):  # a literal first: the search skips ahead in C
+        if data[max(0, match.start() - 3) : match.start()] == b"end":
+            continue  # `endstream` followed by a line end
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            end = len(data)
+        if end - match.end() <= harmless_size:
+            continue
         header = data[max(0, match.start() - 2048) : match.start()]
         start = header.rfind(b" obj")  # this stream's dictionary starts after its object header
         if not _FLATE.search(header[start:] if start >= 0 else header):
             continue
-        end = data.find(b"endstream", match.end())
-        if end < 0:
-            end = len(data)
         _inflate_bounded(data[match.end() : end], limits)
 
 

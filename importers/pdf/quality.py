@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from importers.pdf import khmer
 
@@ -70,13 +71,11 @@ def assess(text: str) -> Quality:
     good_khmer, khmer_chars = khmer.cluster_stats(text)
     latin_tokens = bad_latin = 0
     for token in _LATIN_TOKEN.findall(text):
-        if not _LETTERS.search(token) or khmer.has_khmer(token):
-            continue
-        letters = len(_LETTERS.findall(token))
-        if letters < 3 and len(token) < 4:
+        verdict = _latin_verdict(token)
+        if verdict is None:
             continue
         latin_tokens += 1
-        if not _latin_plausible(token):
+        if not verdict:
             bad_latin += 1
     if chars < MIN_CHARS:
         return Quality(0.0, chars, khmer_chars, khmer_chars - good_khmer, unmapped + cids,
@@ -89,6 +88,18 @@ def assess(text: str) -> Quality:
         score -= bad_latin / latin_tokens * latin_share
     return Quality(max(0.0, min(1.0, score)), chars, khmer_chars, khmer_chars - good_khmer,
                    unmapped, latin_tokens, bad_latin)
+
+
+@lru_cache(maxsize=1 << 16)
+def _latin_verdict(token: str) -> bool | None:
+    """None when the token is no Latin word to judge (no letter, some Khmer, or too short),
+    else whether it is plausible. Cached: both layers of a page, and the pages of a
+    contract, repeat their words."""
+    if not _LETTERS.search(token) or khmer.has_khmer(token):
+        return None
+    if len(_LETTERS.findall(token)) < 3 and len(token) < 4:
+        return None
+    return _latin_plausible(token)
 
 
 def _latin_plausible(token: str) -> bool:

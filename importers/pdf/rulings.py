@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pypdfium2.raw as pdfium_c
 from pypdfium2 import PdfiumError, PdfMatrix
 
-from importers.pdf import page_objects
+from importers.pdf import page_objects, raw_calls
 
 Edge = dict[str, object]
 Point = tuple[float, float]
@@ -65,14 +65,15 @@ def _matrix(obj) -> PdfMatrix:
 def _straight_runs(obj, matrix: PdfMatrix) -> Iterator[list[Point]]:
     """Runs of consecutive straight segments; a closed subpath gets its closing side."""
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     run: list[Point] = []
     start: Point | None = None
-    for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-        if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+    for index in range(raw_calls.path_count_segments(obj)):
+        segment = raw_calls.path_get_segment(obj, index)
+        if not raw_calls.segment_point(segment, x_ref, y_ref):
             continue
         point = matrix.on_point(x.value, y.value)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        kind = raw_calls.segment_type(segment)
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             if len(run) > 1:
                 yield run
@@ -83,7 +84,7 @@ def _straight_runs(obj, matrix: PdfMatrix) -> Iterator[list[Point]]:
             if len(run) > 1:
                 yield run
             run = [point]
-        if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+        if raw_calls.segment_closes(segment) and start is not None:
             run.append(start)
     if len(run) > 1:
         yield run

@@ -209,7 +209,7 @@ def _close(unit: _Unit, box: tuple[float, float, float, float], usual: float | N
 def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float], usual: float | None) -> bool:
     if not _close(unit, box, usual):
         return False
-    if not unit.table and _WRAPPED_WORD.search(unit.text):
+    if not unit.table and _WRAPPED_WORD.search(unit.text[-3:]):  # the end is all it looks at
         return True  # `(licence MLVT-PRA-` / `106/2022). Employer: ...` is one sentence
     if unit.table:
         # A wrapped value cell: the next line starts under one of the row's value cells.
