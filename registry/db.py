@@ -41,10 +41,17 @@ def is_sqlite(engine: Engine) -> bool:
     return isinstance(engine, SQLiteEngine)
 
 
-def current_engine() -> Engine:
-    from registry import piccolo_conf
+_conf: list = []
+"""`registry.piccolo_conf`, once imported (it imports this module, so not at the top): this
+runs several times per request, and an import statement costs more than the attribute read."""
 
-    return piccolo_conf.DB
+
+def current_engine() -> Engine:
+    if not _conf:
+        from registry import piccolo_conf
+
+        _conf.append(piccolo_conf)
+    return _conf[0].DB
 
 
 def use_engine(engine: Engine) -> None:

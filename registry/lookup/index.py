@@ -328,7 +328,7 @@ class NumberIndex:
                 record = self._records.get(prefix + serial.zfill(width) + year)
                 if record is not None and record not in found:
                     found.append(record)
-        exact = self._records.get(number_norm(parsed.printed))
+        exact = self._records.get(parsed.printed_norm)
         if exact is not None and exact not in found:
             found.append(exact)
         return found

@@ -18,7 +18,7 @@ from typing import Literal
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from registry.numbers import KHMER_DIGITS
+from registry.numbers import KHMER_DIGITS, number_norm
 
 DATA = Path(__file__).with_name("data")
 Script = Literal["latin", "khmer", "mixed", "none"]
@@ -277,6 +277,8 @@ class LicenceNumber:
     printed: str
     rest: str
     """The query text around the number (a name typed with it, or nothing)."""
+    printed_norm: str
+    """`number_norm(printed)`: the stored form when the number was printed exactly as stored."""
 
 
 @lru_cache(maxsize=4096)
@@ -291,7 +293,7 @@ def parse_number(text: str) -> LicenceNumber | None:
     series = match.group(1)
     kind = SERIES_KIND.get(series.upper()) if series else None
     rest = (plain[: match.start()] + " " + plain[match.end():]).strip()
-    return LicenceNumber(kind, int(match.group(2)), int(match.group(3)), match.group(0), rest)
+    return LicenceNumber(kind, int(match.group(2)), int(match.group(3)), match.group(0), rest, number_norm(match.group(0)))
 
 
 def only_number_words(text: str) -> bool:
