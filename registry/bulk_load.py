@@ -103,6 +103,9 @@ async def empty_tables_unindexed(tables: Sequence[type[Table]]) -> AsyncIterator
     """Within a write transaction: load into `tables`, then get back every index and constraint.
 
     On an exception the transaction rolls back, which restores them too; nothing is rebuilt.
+    On PostgreSQL the loaded tables are then ANALYZEd: planned while the tables were empty
+    and before autovacuum's first pass, the status-by-number statement took 7.8 ms instead
+    of 0.5 ms on a freshly loaded 1.1 M registry (prepared statements keep such plans).
     """
     set_aside = []
     for table in tables:
@@ -112,3 +115,6 @@ async def empty_tables_unindexed(tables: Sequence[type[Table]]) -> AsyncIterator
     yield BulkLoad(frozenset(found.table for found in set_aside))
     for found in set_aside:
         await _restore(found)
+    if not is_sqlite(current_engine()):
+        for found in set_aside:
+            await _execute(f'ANALYZE "{found.table}"')
