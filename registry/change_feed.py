@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from registry.db import current_engine, is_sqlite
@@ -31,13 +32,45 @@ POLL_SECONDS = 0.05
 reaches its lookups within this (plus the catch-up)."""
 
 
-class ChangeFeed:
+class _Feed(ABC):
+    """What both feeds share: a task that brings the lookup index up to date whenever `_due`
+    returns, and survives a failed update (the next lookup then rebuilds)."""
+
+    task: asyncio.Task[None] | None = None
+
+    @abstractmethod
+    async def _due(self) -> None:
+        """Return when the index may be behind."""
+
+    @abstractmethod
+    async def _update(self) -> None:
+        """Bring the index up to date."""
+
+    async def _apply(self) -> None:
+        while True:
+            await self._due()
+            try:
+                await self._update()
+            except Exception:  # a failed update must not end the feed
+                log.exception("registry change feed could not update the lookup index")
+                service.forget()
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self._apply(), name=f"registry-{type(self).__name__}")
+
+    async def stop(self) -> None:
+        service.trust_change_feed(None)
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+
+
+class ChangeFeed(_Feed):
     """One LISTEN connection and the task that applies what it hears."""
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
         self.pending = asyncio.Event()
-        self.task: asyncio.Task[None] | None = None
 
     def _heard(self, *_: Any) -> None:
         self.pending.set()
@@ -46,45 +79,27 @@ class ChangeFeed:
         log.warning("registry change feed lost its connection; lookups check for changes themselves")
         service.trust_change_feed(None)
 
-    async def _apply(self) -> None:
-        while True:
-            await self.pending.wait()
-            self.pending.clear()
-            try:
-                await service.catch_up()
-            except Exception:  # a failed catch-up must not end the feed; the next lookup rebuilds
-                log.exception("registry change feed could not update the lookup index")
-                service.forget()
+    async def _due(self) -> None:
+        await self.pending.wait()
+        self.pending.clear()
+
+    async def _update(self) -> None:
+        await service.catch_up()
 
     async def stop(self) -> None:
-        service.trust_change_feed(None)
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
+        await super().stop()
         self.connection.remove_termination_listener(self._lost)
         await self.connection.close()
 
 
-class CommitWatcher:
-    """SQLite's change feed: poll the commit counter, catch up when it moved."""
+class CommitWatcher(_Feed):
+    """SQLite's change feed: read the commit counter every `POLL_SECONDS`, catch up when it moved."""
 
-    def __init__(self) -> None:
-        self.task: asyncio.Task[None] | None = None
+    async def _due(self) -> None:
+        await asyncio.sleep(POLL_SECONDS)
 
-    async def _watch(self) -> None:
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            try:
-                await service.checked()
-            except Exception:  # as in ChangeFeed._apply: keep watching, rebuild on the next lookup
-                log.exception("registry commit watcher could not update the lookup index")
-                service.forget()
-
-    async def stop(self) -> None:
-        service.trust_change_feed(None)
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
+    async def _update(self) -> None:
+        await service.checked()
 
 
 async def start_listener() -> ChangeFeed | CommitWatcher:
@@ -99,7 +114,7 @@ async def start_listener() -> ChangeFeed | CommitWatcher:
         watcher = CommitWatcher()
         await service.checked()
         service.trust_change_feed(engine)
-        watcher.task = asyncio.create_task(watcher._watch(), name="registry-commit-watcher")
+        watcher.start()
         return watcher
     connection = await engine.get_new_connection()
     feed = ChangeFeed(connection)
@@ -107,7 +122,7 @@ async def start_listener() -> ChangeFeed | CommitWatcher:
     connection.add_termination_listener(feed._lost)
     await service.catch_up()
     service.trust_change_feed(engine)
-    feed.task = asyncio.create_task(feed._apply(), name="registry-change-feed")
+    feed.start()
     return feed
 
 
