@@ -152,17 +152,19 @@ def main() -> None:
     day = dt.date(2026, 11, 15)
     search_ms, search_cpu, verdict_ms, verdict_cpu, tops = [], [], [], [], []
     for kind, query in queries:
+        # The verdict first: timed after a search of the same query it would find that
+        # query's postings in the CPU caches, as a server answering a new query does not.
+        started, cpu = time.perf_counter(), time.thread_time()
+        built.answer(query, as_of=day, kind=kind)
+        verdict_ms.append((time.perf_counter() - started) * 1000)
+        verdict_cpu.append((time.thread_time() - cpu) * 1000)
         started, cpu = time.perf_counter(), time.thread_time()
         key = normalise_name(query, legal_forms=(kind == "agency")).key
         hits = built.index.search(kind, key, limit=10)
         search_ms.append((time.perf_counter() - started) * 1000)
         search_cpu.append((time.thread_time() - cpu) * 1000)
         tops.append((kind, key, hits[0] if hits else None))
-        started, cpu = time.perf_counter(), time.thread_time()
-        built.answer(query, as_of=day, kind=kind)
-        verdict_ms.append((time.perf_counter() - started) * 1000)
-        verdict_cpu.append((time.thread_time() - cpu) * 1000)
-    print(f"index search ({len(queries)} misspelt queries): wall p50 {pct(search_ms, .5):.2f} ms, p99 {pct(search_ms, .99):.2f} ms; "
+    print(f"index search ({len(queries)} misspelt queries, each right after its verdict): wall p50 {pct(search_ms, .5):.2f} ms, p99 {pct(search_ms, .99):.2f} ms; "
           f"CPU p50 {pct(search_cpu, .5):.2f} ms, p99 {pct(search_cpu, .99):.2f} ms")
     print(f"full verdict (search + alignment + status): wall p50 {pct(verdict_ms, .5):.2f} ms, p99 {pct(verdict_ms, .99):.2f} ms; "
           f"CPU p50 {pct(verdict_cpu, .5):.2f} ms, p99 {pct(verdict_cpu, .99):.2f} ms (target p99 <= 5 ms)")
