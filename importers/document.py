@@ -6,6 +6,7 @@ Coordinates are PDF points from the page's top-left corner (pdfplumber's convent
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 BBox = tuple[float, float, float, float]
@@ -18,9 +19,13 @@ class Word:
     bbox: BBox
 
 
-@dataclass(slots=True)
+@dataclass
 class Line:
-    """Words of one visual line (one column of a multi-column layout), in reading order."""
+    """Words of one visual line (one column of a multi-column layout), in reading order.
+
+    Its box is worked out from the words once, on first use (no slots, so it can be kept):
+    the layout code asks for it once per word of a line. A line's words never change once
+    the line is made."""
 
     words: list[Word]
 
@@ -28,7 +33,7 @@ class Line:
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return union_bbox(word.bbox for word in self.words)
 

@@ -69,8 +69,7 @@ def _gutter_candidates(page: Page) -> set[float]:
 
 def _margins(ordered: list[Line]) -> tuple[float, float]:
     """Left and right edge of the page's text."""
-    boxes = [line.bbox for line in ordered]
-    return min(box[0] for box in boxes), max(box[2] for box in boxes)
+    return min(line.bbox[0] for line in ordered), max(line.bbox[2] for line in ordered)
 
 
 def _regions_for(ordered: list[Line], x: float, margins: tuple[float, float]) -> list[tuple[int, int]]:
@@ -126,7 +125,7 @@ def columns(page: Page) -> list[list[Line]]:
     not; label/value forms fail the balance and fill tests, justified one-language prose the
     script test.
     """
-    ordered = sorted(page.lines, key=_top_then_left)
+    ordered = sorted(page.lines, key=lambda line: (line.bbox[1], line.bbox[0]))
     if not ordered:
         return []
     best: tuple[int, float, list[tuple[int, int]]] | None = None
@@ -155,11 +154,6 @@ def columns(page: Page) -> list[list[Line]]:
     if ordered[cursor:]:
         streams.append(ordered[cursor:])
     return streams
-
-
-def _top_then_left(line: Line) -> tuple[float, float]:
-    box = line.bbox  # computed from the words on every access: once per line here
-    return box[1], box[0]
 
 
 def rows(lines: list[Line]) -> list[Row]:
@@ -191,9 +185,8 @@ def _same_band(band: BBox, box: BBox) -> bool:
 
 
 def _cells(band: list[Line]) -> Row:
-    tops = [line.bbox[1] for line in band]  # a line's box is computed from its words: once per line
     tagged = [
-        (w, (tops[index], index), order)
+        (w, (line.bbox[1], index), order)
         for index, line in enumerate(band)
         for order, w in enumerate(line.words)
     ]
