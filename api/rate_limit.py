@@ -53,18 +53,15 @@ class _Limit:
         window.count += 1
         return window
 
-    def headers(self, window: _Window, now: int) -> dict[str, str]:
-        return {
-            "RateLimit-Policy": f"{self.most}; w={self.seconds}",
-            "RateLimit-Limit": str(self.most),
-            "RateLimit-Remaining": str(max(self.most - window.count, 0)),
-            "RateLimit-Reset": str(window.reset - now),
-        }
-
     def raw_headers(self, window: _Window, now: int) -> list[tuple[bytes, bytes]]:
-        """`headers` as an ASGI response carries them (on every limited answer, so built cheaply)."""
+        """The RateLimit headers as an ASGI response carries them (on every limited answer, so
+        built cheaply)."""
         return [*self._fixed, (b"ratelimit-remaining", b"%d" % max(self.most - window.count, 0)),
                 (b"ratelimit-reset", b"%d" % (window.reset - now))]
+
+    def headers(self, window: _Window, now: int) -> dict[str, str]:
+        """The same headers for the 429 problem, which Litestar builds from a dict."""
+        return {name.decode(): value.decode() for name, value in self.raw_headers(window, now)}
 
 
 class RouteRateLimits:
