@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import io
 import sqlite3
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlparse
 
 from piccolo.engine.base import Engine
@@ -41,17 +43,18 @@ def is_sqlite(engine: Engine) -> bool:
     return isinstance(engine, SQLiteEngine)
 
 
-_conf: list = []
-"""`registry.piccolo_conf`, once imported (it imports this module, so not at the top): this
-runs several times per request, and an import statement costs more than the attribute read."""
+@cache
+def _piccolo_conf() -> ModuleType:
+    """Imported on first use (it imports this module, so not at the top), then kept:
+    `current_engine` runs several times per request, and an import statement costs more than
+    reading the attribute."""
+    from registry import piccolo_conf
+
+    return piccolo_conf
 
 
 def current_engine() -> Engine:
-    if not _conf:
-        from registry import piccolo_conf
-
-        _conf.append(piccolo_conf)
-    return _conf[0].DB
+    return _piccolo_conf().DB
 
 
 def use_engine(engine: Engine) -> None:
