@@ -30,7 +30,9 @@ _committed_callbacks: list[Callable[[], None]] = []
 
 
 def on_commit(callback: Callable[[], None]) -> None:
-    """Call `callback` after each write transaction of this process commits.
+    """Call `callback` when a `write_transaction` block of this process ends without an error
+    (for nested blocks the outermost one's end is the commit; an inner one's call is early and
+    harmless: the outer block calls again).
 
     Why: the lookup index trusts a change feed that delivers other processes' writes a few
     milliseconds late; this process's own writes must show in its very next lookup."""

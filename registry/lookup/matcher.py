@@ -181,8 +181,8 @@ class Place:
 
     def add(self, other: Place) -> None:
         """Take in another place's words: a token in neither is in no place of the two."""
-        new = other.forms - self.forms
-        if new or (other.keys - self.keys) or other.khmer:
+        new = other.forms - self.forms  # keys are the forms' sound keys: no new form, no new key
+        if new or other.khmer:
             self.forms |= new
             self._file(new)
             self.keys |= other.keys
