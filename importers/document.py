@@ -31,7 +31,9 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        # A list, not a generator: `join` makes one from a generator anyway, more slowly,
+        # and this runs for every line each time a layer is scored or a page is read.
+        return " ".join([word.text for word in self.words])
 
     @cached_property
     def bbox(self) -> BBox:

@@ -191,3 +191,15 @@ def test_neighbouring_gap_lines_become_one_region_with_a_margin():
     assert len(regions) == 2
     x0, top, x1, bottom = regions[0]
     assert x0 < 50 and top < 100 and x1 > 300 and bottom > 126
+
+
+def test_regression_upside_down_word_box_made_the_layout_recurse_forever():
+    lines = layout.lines_in_reading_order([Word("a", (0, 0, 10, 10)), Word("b", (0, 30, 10, 0))])
+    assert [line.text for line in lines] == ["a b"]  # "b" spans "a"'s row once put upright
+    assert lines[0].bbox == (0, 0, 10, 30)
+
+
+def test_regression_word_of_only_invisible_characters_crashed_the_joining_of_khmer_pieces():
+    for invisible in ("\u200b", "\u17b4", "\u17b5"):
+        lines = layout.lines_in_reading_order([Word(invisible, (10, 10, 15, 20)), Word("ab", (15.2, 10, 30, 20))])
+        assert [line.text for line in lines] == ["ab"]

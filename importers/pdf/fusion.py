@@ -19,6 +19,11 @@ def reference_text(words: list[Word]) -> str:
     """The reference layer's lines that show real spaces between Khmer words, one per text
     line; lines without any (a heading set without space characters) say nothing about
     boundaries and are left out, as is the whole page when too few spaces remain."""
+    # One pass over all the text (counting per word cost a regex call for every word), and
+    # first: a page without Khmer needs no lines.
+    khmer_chars = khmer.count_khmer("".join([word.text for word in words]))
+    if not khmer_chars:
+        return ""
     lines: list[list[Word]] = []
     for word in words:
         if lines and _same_line(lines[-1][-1], word):
@@ -26,9 +31,8 @@ def reference_text(words: list[Word]) -> str:
         else:
             lines.append([word])
     kept: list[str] = []
-    spaces = khmer_chars = 0
+    spaces = 0
     for line in lines:
-        khmer_chars += sum(len(khmer.KHMER_CHAR.findall(word.text)) for word in line)
         boundaries = sum(
             1
             for previous, word in zip(line, line[1:])
@@ -37,7 +41,7 @@ def reference_text(words: list[Word]) -> str:
         if boundaries:
             spaces += boundaries
             kept.append(" ".join(word.text for word in line))
-    if not khmer_chars or spaces < _MIN_SPACE_SHARE * khmer_chars:
+    if spaces < _MIN_SPACE_SHARE * khmer_chars:
         return ""
     return "\n".join(kept)
 

@@ -30,10 +30,10 @@ _CLUSTER = re.compile(
     rf"(?:[{DEPENDENT_VOWEL}]{{0,2}})[{SIGN}{REGISTER}]{{0,3}}"
 )
 KHMER_CHAR = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]")
+_KHMER_RUN = re.compile(r"[\u1780-\u17ff\u19e0-\u19ff]+")
 _MARK_CHAR = re.compile(f"[{MARK}]")
 _BASE_CHAR = re.compile(f"[{BASE}]")
 _CONSONANT_CHAR = re.compile(f"[{CONSONANT}]")
-_KHMER_RUN = re.compile(r"[\u1780-\u17ff]+")
 _LEADING_PRE_BASE = re.compile(
     rf"(?<![\u1780-\u17ff])([{PRE_BASE_VOWEL}])([{BASE}](?:{COENG}[{CONSONANT}]){{0,2}}[{REGISTER}]?)"
     r"([\u17b6\u17b8]?)"
@@ -56,41 +56,49 @@ def has_khmer(text: str) -> bool:
     return bool(KHMER_CHAR.search(text))
 
 
+def count_khmer(text: str) -> int:
+    """Khmer characters in `text`, counted by runs: a list of every character cost several
+    times more on a Khmer page."""
+    return sum(map(len, _KHMER_RUN.findall(text)))
+
+
+_MARKS = frozenset(ch for ch in map(chr, range(0x1780, 0x1800)) if _MARK_CHAR.match(ch))
+"""Every character `_MARK_CHAR` matches (all in the Khmer block): a set lookup costs a
+fraction of a regex match, and `is_mark` runs for every character of every Khmer run."""
+
+
 def is_mark(ch: str) -> bool:
-    """A combining Khmer character that cannot begin a cluster."""
-    return bool(_MARK_CHAR.match(ch))
+    """Whether the first character of `ch` is a combining Khmer character, which cannot
+    begin a cluster."""
+    return ch[:1] in _MARKS
 
 
 def clusters(text: str) -> Counter[str]:
-    """Well-formed clusters of a text, counted."""
-    return Counter(match.group(0) for match in _CLUSTER.finditer(text))
+    """Well-formed clusters of a text, counted (`findall` gives whole matches: the
+    pattern has no capturing group)."""
+    return Counter(_CLUSTER.findall(text))
+
+
+_DAMAGED = re.compile(rf"((?>{_CLUSTER.pattern})[{MARK}]+|[{MARK}]+)|(?>{_CLUSTER.pattern})")
+"""A damaged piece (in the group: a cluster directly followed by stray marks is damaged as a
+whole, as is a mark with no base) or a well-formed cluster (matched, to be stepped over, with
+an empty group). The cluster is atomic: it is the one `_CLUSTER` matches, never a shorter one
+that a mark happens to follow."""
+_KHMER_SYMBOL = re.compile(r"[\u19e0-\u19ff]")
 
 
 def cluster_stats(text: str) -> tuple[int, int]:
-    """(Khmer characters inside well-formed clusters, all Khmer characters)."""
-    total = len(KHMER_CHAR.findall(text))
+    """(Khmer characters inside well-formed clusters, all Khmer characters).
+
+    Every character of the main Khmer block is in a well-formed cluster, in a damaged
+    piece, or stands alone by nature (digits, punctuation, currency sign) and counts as
+    good; the symbols block never does. Counted with whole-text regex passes: stepping
+    through the clusters in Python cost more than the rest of the quality score."""
+    total = count_khmer(text)
     if not total:
         return 0, 0
-    good = 0
-    for token in _KHMER_RUN.findall(text):
-        position = 0
-        while position < len(token):
-            match = _CLUSTER.match(token, position)
-            if match and match.end() > position:
-                end = match.end()
-                # A cluster directly followed by a stray mark is damaged as a whole.
-                if end < len(token) and is_mark(token[end]):
-                    position = end
-                    while position < len(token) and is_mark(token[position]):
-                        position += 1
-                    continue
-                good += end - position
-                position = end
-            else:
-                if not is_mark(token[position]):
-                    good += 1  # digits, punctuation, currency sign: standalone by nature
-                position += 1
-    return good, total
+    damaged = len("".join(_DAMAGED.findall(text)))
+    return total - len(_KHMER_SYMBOL.findall(text)) - damaged, total
 
 
 @lru_cache(maxsize=1 << 16)

@@ -11,7 +11,6 @@ drawn as its own glyph) are joined back.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from statistics import median
 
 from importers.document import Line, Word, union_bbox
 from importers.pdf import khmer
@@ -31,14 +30,46 @@ two column heads); narrower gaps are justified spacing and stay inside the line.
 
 
 def lines_in_reading_order(words: list[Word]) -> list[Line]:
-    words = [word for word in words if word.text.strip()]
-    if not words:
+    placed = [_Placed(_upright(word)) for word in words if word.text.strip()]
+    if not placed:
         return []
-    gutter = max(_MIN_GUTTER_PT, _GUTTER_HEIGHTS * median(_height(w) for w in words))
+    heights = sorted([p.height for p in placed])
+    gutter = max(_MIN_GUTTER_PT, _GUTTER_HEIGHTS * _sorted_median(heights))
     lines: list[Line] = []
     gutters: list[float] = []
-    _cut(words, gutter, lines, gutters)
+    _cut(placed, gutter, lines, gutters)
+    if not gutters:
+        return lines
     return [piece for line in lines for piece in _split_at_gutters(line, gutter, gutters)]
+
+
+def _upright(word: Word) -> Word:
+    """The word with x0 <= x1 and top <= bottom. A layer of a hostile PDF can give a box upside
+    down, and a row cut between the two edges of such a box never separates anything: the cut
+    recursed until Python's stack ran out."""
+    x0, top, x1, bottom = word.bbox
+    if x0 <= x1 and top <= bottom:
+        return word
+    return Word(word.text, (min(x0, x1), min(top, bottom), max(x0, x1), max(top, bottom)))
+
+
+class _Placed:
+    """A word with the values every level of the cut asks for, worked out once: the cut
+    recurses a few levels deep and visits every word at each.
+
+    `core` is the vertical extent shrunk to its middle: Khmer boxes carry room for stacked
+    vowels and subscripts that overlaps the neighbouring lines, which would chain all rows
+    together. `centre` decides the side of a cut a word goes to."""
+
+    __slots__ = ("word", "bbox", "height", "core", "centre")
+
+    def __init__(self, word: Word) -> None:
+        self.word = word
+        self.bbox = x0, top, x1, bottom = word.bbox
+        self.height = max(bottom - top, 0.1)  # as `_height` gives it
+        trim = _CORE_TRIM * self.height
+        self.core = (top + trim, bottom - trim)
+        self.centre = ((x0 + x1) / 2, (top + bottom) / 2)
 
 
 def _split_at_gutters(line: Line, gutter: float, gutters: list[float]) -> list[Line]:
@@ -53,6 +84,8 @@ def _split_at_gutters(line: Line, gutter: float, gutters: list[float]) -> list[L
         if right - left >= gutter and any(left <= x <= right for x in gutters):
             pieces.append([])
         pieces[-1].append(word)
+    if len(pieces) == 1:
+        return [line]
     return [Line(piece) for piece in pieces]
 
 
@@ -68,11 +101,12 @@ def _gaps(intervals: list[tuple[float, float]], minimum: float) -> list[float]:
     for start, end in intervals[1:]:
         if start - reach >= minimum:
             cuts.append((start + reach) / 2)
-        reach = max(reach, end)
+        if end > reach:  # max(reach, end), without a call for every word of every level
+            reach = end
     return cuts
 
 
-def _gutters(words: list[Word], width: float, allowed: int) -> list[float]:
+def _gutters(words: list[Word] | list[_Placed], width: float, allowed: int) -> list[float]:
     """Vertical gutters at least `width` wide crossed by at most `allowed` words.
 
     A word covers the whole points strictly inside its box. The number of words over a
@@ -101,52 +135,43 @@ def _gutters(words: list[Word], width: float, allowed: int) -> list[float]:
     return cuts
 
 
-def _split(words: list[Word], cuts: list[float], axis: int) -> list[list[Word]]:
+def _split(placed: list[_Placed], cuts: list[float], axis: int) -> list[list[_Placed]]:
     """Words by the side of the (ascending) cuts their centre falls on."""
-    parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
-    for word in words:
-        parts[bisect_left(cuts, (word.bbox[axis] + word.bbox[axis + 2]) / 2)].append(word)
+    if not cuts:
+        return [placed]
+    parts: list[list[_Placed]] = [[] for _ in range(len(cuts) + 1)]
+    for p in placed:
+        parts[bisect_left(cuts, p.centre[axis])].append(p)
     return [part for part in parts if part]
 
 
-def _cores(words: list[Word]) -> list[tuple[float, float]]:
-    """Vertical extents shrunk to their middle: Khmer boxes carry room for stacked vowels and
-    subscripts that overlaps the neighbouring lines, which would chain all rows together."""
-    cores: list[tuple[float, float]] = []
-    for word in words:
-        top, bottom = word.bbox[1], word.bbox[3]
-        trim = _CORE_TRIM * max(bottom - top, 0.1)  # _height, inlined: called for every word at every cut
-        cores.append((top + trim, bottom - trim))
-    return cores
+def _row_cuts(placed: list[_Placed]) -> list[float]:
+    return _gaps([p.core for p in placed], 0.01)
 
 
-def _row_count(words: list[Word]) -> int:
-    return len(_gaps(_cores(words), 0.01)) + 1
-
-
-def _cut(words: list[Word], gutter: float, out: list[Line], found: list[float]) -> None:
-    if len(words) > 1:
-        row_cuts = _gaps(_cores(words), 0.01)
+def _cut(placed: list[_Placed], gutter: float, out: list[Line], found: list[float]) -> None:
+    if len(placed) > 1:
+        row_cuts = _row_cuts(placed)
         rows = len(row_cuts) + 1
-        columns = _gutters(words, gutter, rows // _CROSSING_ROWS)
-        parts = _split(words, columns, 0)
+        columns = _gutters(placed, gutter, rows // _CROSSING_ROWS)
+        parts = _split(placed, columns, 0)
         if len(parts) > 1 and _are_columns(parts, rows):
             found.extend(columns)
             for part in parts:
                 _cut(part, gutter, out, found)
             return
         if rows > 1:
-            for part in _split(words, row_cuts, 1):
+            for part in _split(placed, row_cuts, 1):
                 _cut(part, gutter, out, found)
             return
-    out.extend(_lines(words, gutter))
+    out.extend(_lines(placed, gutter))
 
 
-def _are_columns(parts: list[list[Word]], rows: int) -> bool:
+def _are_columns(parts: list[list[_Placed]], rows: int) -> bool:
     """Columns have rows of their own: at least one side has several, and no side is a
     sliver of the region (a stray word beside a long paragraph is not a column). One row
     with wide gaps (a label and its value, justified text) is not split into columns."""
-    part_rows = [_row_count(part) for part in parts]
+    part_rows = [len(_row_cuts(part)) + 1 for part in parts]
     return max(part_rows) >= 2 and min(part_rows) >= max(1, rows * _MIN_COLUMN_ROWS)
 
 
@@ -154,18 +179,24 @@ class _Row:
     """Words of one row and the medians of their tops and bottoms, kept up to date as words
     join (the medians of sorted lists, equal to `statistics.median` of the words)."""
 
-    __slots__ = ("words", "tops", "bottoms", "top", "bottom")
+    __slots__ = ("words", "centres", "tops", "bottoms", "top", "bottom")
 
-    def __init__(self, word: Word) -> None:
-        self.words = [word]
-        self.tops, self.bottoms = [word.bbox[1]], [word.bbox[3]]
-        self.top, self.bottom = word.bbox[1], word.bbox[3]
+    def __init__(self, p: _Placed) -> None:
+        self.words = [p.word]
+        self.centres = [p.centre[1]]
+        self.tops, self.bottoms = [p.bbox[1]], [p.bbox[3]]
+        self.top, self.bottom = p.bbox[1], p.bbox[3]
 
-    def add(self, word: Word) -> None:
-        self.words.append(word)
-        insort(self.tops, word.bbox[1])
-        insort(self.bottoms, word.bbox[3])
+    def add(self, p: _Placed) -> None:
+        self.words.append(p.word)
+        self.centres.append(p.centre[1])
+        insort(self.tops, p.bbox[1])
+        insort(self.bottoms, p.bbox[3])
         self.top, self.bottom = _sorted_median(self.tops), _sorted_median(self.bottoms)
+
+    def middle(self) -> float:
+        """Median of the words' vertical centres: where the row sits on the page."""
+        return _sorted_median(sorted(self.centres))
 
 
 def _sorted_median(values: list[float]) -> float:
@@ -173,27 +204,29 @@ def _sorted_median(values: list[float]) -> float:
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
 
-def _lines(words: list[Word], gutter: float) -> list[Line]:
+def _lines(placed: list[_Placed], gutter: float) -> list[Line]:
     """Group words whose vertical extents mostly overlap into rows, top to bottom; a row is
     cut into several lines at very wide gaps (label | value, two column heads)."""
     rows: list[_Row] = []
-    for word in sorted(words, key=lambda w: (w.bbox[1] + w.bbox[3]) / 2):
+    for p in sorted(placed, key=_centre_y):
         best, best_overlap = None, 0.0
-        word_top, word_bottom = word.bbox[1], word.bbox[3]
-        height = _height(word)
+        _, word_top, _, word_bottom = p.bbox
+        height = p.height
         for row in rows:
             overlap = min(row.bottom, word_bottom) - max(row.top, word_top)
-            ratio = overlap / max(min(row.bottom - row.top, height), 0.1)
-            if ratio > best_overlap:
-                best, best_overlap = row, ratio
+            if overlap > 0:  # else the ratio (over a positive divisor) cannot beat 0.0
+                ratio = overlap / max(min(row.bottom - row.top, height), 0.1)
+                if ratio > best_overlap:
+                    best, best_overlap = row, ratio
         if best is not None and best_overlap >= 0.5:
-            best.add(word)
+            best.add(p)
         else:
-            rows.append(_Row(word))
-    ordered = sorted((row.words for row in rows), key=lambda row: median((w.bbox[1] + w.bbox[3]) / 2 for w in row))
+            rows.append(_Row(p))
+    if len(rows) > 1:
+        rows.sort(key=_Row.middle)
     lines: list[Line] = []
-    for row in ordered:
-        pieces = _join_fragments(sorted(row, key=lambda w: w.bbox[0]))
+    for row in rows:
+        pieces = _join_fragments(sorted(row.words, key=_left))
         current = [pieces[0]]
         for word in pieces[1:]:
             if word.bbox[0] - current[-1].bbox[2] >= gutter * _ROW_BREAK_GUTTERS:
@@ -202,6 +235,14 @@ def _lines(words: list[Word], gutter: float) -> list[Line]:
             current.append(word)
         lines.append(Line(current))
     return lines
+
+
+def _centre_y(p: _Placed) -> float:
+    return p.centre[1]
+
+
+def _left(word: Word) -> float:
+    return word.bbox[0]
 
 
 def _join_fragments(words: list[Word]) -> list[Word]:
@@ -226,5 +267,8 @@ def _join_fragments(words: list[Word]) -> list[Word]:
                     union_bbox([previous.bbox, word.bbox]),
                 )
                 continue
-        joined.append(Word(khmer.normalise(word.text), word.bbox))
+        text = khmer.normalise(word.text)
+        if not text:  # only invisible characters (zero-width space, inherent vowels): no word
+            continue
+        joined.append(word if text == word.text else Word(text, word.bbox))  # words never change
     return joined

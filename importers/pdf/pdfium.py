@@ -53,7 +53,7 @@ def page_words(page) -> list[Word]:
         # `get_charbox` allocates four ctypes doubles for each.
         c_left, c_right, c_bottom, c_top = (ctypes.c_double() for _ in range(4))
         r_left, r_right, r_bottom, r_top = (ctypes.byref(v) for v in (c_left, c_right, c_bottom, c_top))
-        get_box = raw_calls.text_char_box
+        get_box, is_generated = raw_calls.text_char_box, raw_calls.text_is_generated
         numbered = enumerate(text) if aligned else ((i, textpage.get_text_range(i, 1)) for i in range(count))
 
         def flush() -> None:
@@ -68,9 +68,9 @@ def page_words(page) -> list[Word]:
             if ch == _LINE_END_HYPHEN:
                 ch = "-"
             if ch.isspace():
-                if ch == " " and raw_calls.text_is_generated(raw, index) == 1:
+                if ch == " " and is_generated(raw, index) == 1:
                     pending_generated_space = True
-                else:
+                elif chars:  # a line end is two characters; only the first ends a word
                     flush()
                 continue
             if not get_box(raw, index, r_left, r_right, r_bottom, r_top):

@@ -29,7 +29,6 @@ _RELIABLE_LATIN_SHARE = 0.1
 """At most this share of implausible Latin tokens for a rejected layer to correct OCR."""
 
 _CID = re.compile(r"\(cid:\d+\)")
-_LATIN_TOKEN = re.compile(r"[^\s]+")
 _LETTERS = re.compile(r"[A-Za-z]")
 _VOWELS = re.compile(r"[aeiouyAEIOUY]")
 _CONSONANT_RUN = re.compile(r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{6,}")
@@ -56,8 +55,6 @@ class Quality:
         )
 
 
-_SPACE = re.compile(r"\s")
-"""Whitespace exactly as `str.isspace` sees it (what `\\s` means in a str pattern)."""
 _UNMAPPED = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0e-\x1b]")
 """Visible characters with no Unicode meaning: the replacement character, private use, and the
 control characters that are not whitespace (tab, line ends and U+001C-U+001F are)."""
@@ -66,11 +63,13 @@ control characters that are not whitespace (tab, line ends and U+001C-U+001F are
 def assess(text: str) -> Quality:
     cids = len(_CID.findall(text))
     text = _CID.sub("\ufffd", text)
-    chars = len(text) - len(_SPACE.findall(text))  # visible characters
+    # `str.split` cuts at exactly the whitespace `\s` matches (`str.isspace`), in C.
+    tokens = text.split()
+    chars = sum(map(len, tokens))  # visible characters
     unmapped = len(_UNMAPPED.findall(text))
     good_khmer, khmer_chars = khmer.cluster_stats(text)
     latin_tokens = bad_latin = 0
-    for token in _LATIN_TOKEN.findall(text):
+    for token in tokens:
         verdict = _latin_verdict(token)
         if verdict is None:
             continue

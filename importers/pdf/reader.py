@@ -44,11 +44,11 @@ class Candidate:
 
     @classmethod
     def of(cls, source: PageSource, words: list[Word]) -> "Candidate":
-        if khmer.has_khmer("".join(word.text for word in words)):
+        if khmer.has_khmer("".join([word.text for word in words])):
             lines = layout.lines_in_reading_order(words)
             text = "\n".join(line.text for line in lines)
             return cls(source, words, quality.assess(text), text, lines)
-        text = " ".join(khmer.normalise(word.text) for word in words if word.text.strip())
+        text = " ".join([khmer.normalise(word.text) for word in words if word.text.strip()])
         return cls(source, words, quality.assess(text), text)
 
 
@@ -138,7 +138,9 @@ def _read_page(
     if best.source == "pdftotext":
         lines = fusion.join_khmer_pieces(lines, fusion.reference_text(layers["pypdfium2"]))
     page = Page(index + 1, width, height, quality=best.quality.score)
-    if len(ranked) > 1:
+    # A layer with fewer Khmer characters than the agreement needs clusters has no agreement
+    # to measure; most pages have no Khmer, and their text is then not joined up for it.
+    if len(ranked) > 1 and ranked[1].quality.khmer_chars >= quality.MIN_KHMER_FOR_AGREEMENT:
         agreement = quality.khmer_agreement("\n".join(line.text for line in lines), ranked[1].text)
         if agreement is not None and agreement < quality.AGREEMENT:
             page.quality = min(page.quality, agreement)

@@ -40,20 +40,17 @@ def table_cells(pdfium_page) -> list[tuple[BBox, list[list[BBox | None]]]]:
 
 
 def tables_for_page(pdfium_page, words: list[Word]) -> list[Table]:
+    # Centres worked out once per page, not once per cell: every cell looks at every word.
+    centred = [((w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2, w) for w in words]
     return [
-        Table([[_cell_text(cell, words) for cell in row] for row in rows], bbox)
+        Table([[_cell_text(cell, centred) for cell in row] for row in rows], bbox)
         for bbox, rows in table_cells(pdfium_page)
     ]
 
 
-def _cell_text(cell: BBox | None, words: list[Word]) -> str:
+def _cell_text(cell: BBox | None, centred: list[tuple[float, float, Word]]) -> str:
     if cell is None:
         return ""
     x0, top, x1, bottom = cell
-    inside = [
-        word
-        for word in words
-        if x0 <= (word.bbox[0] + word.bbox[2]) / 2 <= x1
-        and top <= (word.bbox[1] + word.bbox[3]) / 2 <= bottom
-    ]
+    inside = [word for x, y, word in centred if x0 <= x <= x1 and top <= y <= bottom]
     return "\n".join(line.text for line in layout.lines_in_reading_order(inside))
