@@ -14,7 +14,7 @@ from importers.document import Document, Line, union_bbox
 
 from . import layout
 from .patterns import clean_text
-from .script import khmer_share, language_of
+from .script import khmer_share, language_of, language_of_share
 from .vocab import load
 
 MAX_HEADING_CHARS = 70
@@ -152,7 +152,10 @@ def split_clauses(document: Document) -> list[Clause]:
                 if unit.heading is not None:
                     last_heading[language_of(unit.heading)] = unit.heading
                     last_heading[language] = unit.heading
-            out.extend(unit.clause() for unit in units if any(ch.isalnum() for ch in unit.text))
+            # Cleaning and stripping remove no letter or digit, so the clause text tells as
+            # well as the unit's whether there is any (and the unit's is not joined twice).
+            clauses = (unit.clause() for unit in units)
+            out.extend(clause for clause in clauses if any(ch.isalnum() for ch in clause.text))
     return out
 
 
@@ -209,14 +212,15 @@ def _close(unit: _Unit, box: tuple[float, float, float, float], usual: float | N
 def _continues(unit: _Unit, text: str, box: tuple[float, float, float, float], usual: float | None) -> bool:
     if not _close(unit, box, usual):
         return False
-    if not unit.table and _WRAPPED_WORD.search(unit.text[-3:]):  # the end is all it looks at
-        return True  # `(licence MLVT-PRA-` / `106/2022). Employer: ...` is one sentence
     if unit.table:
         # A wrapped value cell: the next line starts under one of the row's value cells.
         return any(abs(box[0] - x) <= layout.ALIGN_TOLERANCE for x in unit.value_x)
-    if unit.heading is not None and unit.text.strip() == unit.heading:
+    so_far = unit.text  # joined once: the unit grows line by line, each line asks again
+    if _WRAPPED_WORD.search(so_far[-3:]):  # the end is all it looks at
+        return True  # `(licence MLVT-PRA-` / `106/2022). Employer: ...` is one sentence
+    if unit.heading is not None and so_far.strip() == unit.heading:
         return False
-    if starts_unit(text) or unit.text.rstrip().endswith((":", "៖")):
+    if starts_unit(text) or so_far.rstrip().endswith((":", "៖")):
         return False
     if _LABEL.match(unit.lines[0][0]) and _is_caption(text):
         return False
@@ -238,9 +242,10 @@ def _is_caption(text: str) -> bool:
 def _language_switch(before: str, after: str) -> bool:
     """A Khmer line followed by an English one (or the reverse): a translation starts. A line
     without letters (`0243/2021។`, a wrapped number) switches nothing."""
-    if khmer_share(after) is None:
+    share = khmer_share(after)
+    if share is None:
         return False
-    return {language_of(before), language_of(after)} == {"km", "en"}
+    return {language_of(before), language_of_share(share)} == {"km", "en"}
 
 
 def _drop_bare_headings(units: list[_Unit]) -> list[_Unit]:
@@ -248,9 +253,8 @@ def _drop_bare_headings(units: list[_Unit]) -> list[_Unit]:
     nothing follows it (a heading-only section still says something)."""
     kept: list[_Unit] = []
     for i, unit in enumerate(units):
-        is_bare = unit.heading is not None and unit.text.strip() == unit.heading
         followed = i + 1 < len(units) and units[i + 1].heading == unit.heading
-        if is_bare and followed:
-            continue
+        if followed and unit.heading is not None and unit.text.strip() == unit.heading:
+            continue  # a bare heading
         kept.append(unit)
     return kept

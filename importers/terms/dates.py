@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .patterns import normalise, word_regex
+from .prefilter import compile_guarded
 from .vocab import load
 
 
@@ -29,12 +30,12 @@ def _named_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     month = "(?P<month>" + "|".join(word_regex(m) for m in months) + ")"
     # Khmer words that may surround the parts: ថ្ងៃទី (day), ខែ (month), ឆ្នាំ (year).
     day_word, month_word, year_word = (word_regex(w) + r"\s?" for w in ("ថ្ងៃទី", "ខែ", "ឆ្នាំ"))
-    day_first = re.compile(
+    day_first = compile_guarded(
         rf"(?:{day_word})?(?<!\d)(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+day)?(?:\s+of)?[\s\-.,]*"
         rf"(?:{month_word})?{month}\.?[\s\-.,]*(?:{year_word})?(?P<year>\d{{4}})(?!\d)",
         re.I,
     )
-    month_first = re.compile(
+    month_first = compile_guarded(
         rf"{month}\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})(?!\d)", re.I
     )
     return day_first, month_first

@@ -16,6 +16,7 @@ from compliance_rules.model import Clause, Fee, Source
 
 from .money import Money, find_money
 from .patterns import any_of, normalise, word_regex
+from .prefilter import compile_guarded
 from .sentences import sentences
 from .vocab import load
 
@@ -110,10 +111,8 @@ def _worker_pays(text: str) -> bool:
     """The worker is the one who pays: `the Worker shall pay/bear ...` (no other payer between
     them), `... paid by the Worker`, or a cost recovered from the worker's wages; not negated,
     not a penalty for leaving."""
-    if _words("penalty").search(text):
-        return False
-    worker = _words("worker").search(text)
-    if not worker:
+    worker = _words("worker").search(text)  # before the penalty words: it rules out more
+    if not worker or _words("penalty").search(text):
         return False
     verb = _words("pay_verbs").search(text, worker.end())
     if verb and not _words("other_payer").search(text[worker.end(): verb.start()]):
@@ -124,7 +123,7 @@ def _worker_pays(text: str) -> bool:
     return bool(_words("recovery").search(text)) and not _words("negations").search(text)
 
 
-_PASSIVE = re.compile(
+_PASSIVE = compile_guarded(
     rf"(?:(?:paid|borne|payable|covered|met)\s+by|charged\s+to)\s+(?:the\s+)?(?:{_words('worker').pattern})",
     re.I,
 )

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from compliance_rules.model import Clause, Extracted
 
 from .countries import strip_trailing_country
 from .numbers import words_to_number
 from .patterns import any_of, normalise, word_regex
+from .prefilter import compile_guarded
 from .script import has_khmer
 from .sentences import english_first, sentences
 from .values import is_vague
@@ -25,9 +27,13 @@ def _after(pattern: re.Pattern[str], text: str) -> tuple[str, int] | None:
     return text[match.end():], match.start()
 
 
-def _labelled(words: list[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=None)
+def _labelled(key: str) -> re.Pattern[str]:
+    """`<label>:` for the labels listed under `key` in terms.json (built once: the words make
+    hundreds of regex pieces)."""
+    words = load("terms")[key]
     body = "|".join(word_regex(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:^|[\s;|(])(?:{body})\s*(?:[:៖]|\s\|)\s*", re.I)
+    return compile_guarded(rf"(?:^|[\s;|(])(?:{body})\s*(?:[:៖]|\s\|)\s*", re.I)
 
 
 def _clean(value: str) -> str:
@@ -42,7 +48,7 @@ def _first_value(rest: str) -> str:
 
 
 def job_title(clauses: list[Clause]) -> Extracted[str] | None:
-    labelled = _labelled(load("terms")["job_labels"])
+    labelled = _labelled("job_labels")
     intro = any_of(load("terms")["job_intro"])
     for clause in english_first(clauses):
         for sentence in sentences(clause):
@@ -65,11 +71,13 @@ _PLACE_END = re.compile(
 `នៅខេត្តត្រាត រយៈពេល ២៤ ខែ`)."""
 
 
-def _locative(words: list[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=1)
+def _locative() -> re.Pattern[str]:
     """`in`/`at` as words; a Khmer locative is written joined to the place (`នៅខេត្តត្រាត`)."""
+    words = load("terms")["locatives"]
     latin = any_of([w for w in words if not has_khmer(w)]).pattern
     khmer = any_of([w for w in words if has_khmer(w)]).pattern
-    return re.compile(rf"(?:^|\s)(?:(?:{latin})\s|(?:{khmer})\s?)", re.I)
+    return compile_guarded(rf"(?:^|\s)(?:(?:{latin})\s|(?:{khmer})\s?)", re.I)
 _DESCRIBED_SITE = re.compile(r"^(?:the|its|a|an|our|their)\s", re.I)
 
 
@@ -88,9 +96,9 @@ def workplace(clauses: list[Clause]) -> Extracted[str] | None:
     after a plain `in`/`at`/`នៅ` in a sentence that gives the job or sits under a heading
     about the place of work."""
     terms = load("terms")
-    labelled = _labelled(terms["workplace_labels"])
+    labelled = _labelled("workplace_labels")
     intro = any_of(terms["workplace_intro"])
-    locative = _locative(terms["locatives"])
+    locative = _locative()
     job_cue = any_of(terms["job_intro"] + terms["job_labels"])
     place_heading = any_of(terms["workplace_labels"])
     for clause in english_first(clauses):

@@ -3,7 +3,7 @@ table-like rows, found from word positions rather than from any particular PDF p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from operator import itemgetter
 
 from importers.document import BBox, Line, Page, Word, union_bbox
 
@@ -19,39 +19,41 @@ MIN_GUTTER_GAP = 6.0
 
 @dataclass
 class Cell:
+    """Words that sit together in a row. Built once, never changed: its text and box are
+    worked out when it is made (clause splitting asks for every cell's, several times)."""
+
     words: list[Word]
+    text: str = field(init=False)
+    bbox: BBox = field(init=False)
 
-    @property
-    def text(self) -> str:
-        return " ".join(word.text for word in self.words)
-
-    @cached_property
-    def bbox(self) -> BBox:
-        return union_bbox(word.bbox for word in self.words)
+    def __post_init__(self) -> None:
+        self.text = " ".join(word.text for word in self.words)
+        self.bbox = union_bbox(word.bbox for word in self.words)
 
 
 @dataclass
 class Row:
     """Cells that share one vertical band, left to right (a table row, a `label  value` pair,
-    or a single line of prose when it has one cell). Built once, never changed."""
+    or a single line of prose when it has one cell). Built once, never changed: its box is
+    worked out when it is made (every row's is asked for)."""
 
     cells: list[Cell] = field(default_factory=list)
+    bbox: BBox = field(init=False)
 
-    @cached_property
-    def bbox(self) -> BBox:
-        return union_bbox(cell.bbox for cell in self.cells)
+    def __post_init__(self) -> None:
+        self.bbox = union_bbox(cell.bbox for cell in self.cells)
 
     @property
     def text(self) -> str:
         return " | ".join(cell.text for cell in self.cells)
 
 
-def _crosses(line: Line, x: float) -> bool:
-    return any(w.bbox[0] < x < w.bbox[2] for w in line.words)
+def _crosses(boxes: list[BBox], x: float) -> bool:
+    return any(box[0] < x < box[2] for box in boxes)
 
 
-def _fills(words: list[Word], extent: float) -> bool:
-    return bool(words) and extent > 0 and _span(words) >= MIN_PROSE_FILL * extent
+def _fills(boxes: list[BBox], extent: float) -> bool:
+    return bool(boxes) and extent > 0 and _span(boxes) >= MIN_PROSE_FILL * extent
 
 
 def _gutter_candidates(page: Page) -> set[float]:
@@ -72,9 +74,11 @@ def _margins(ordered: list[Line]) -> tuple[float, float]:
     return min(line.bbox[0] for line in ordered), max(line.bbox[2] for line in ordered)
 
 
-def _regions_for(ordered: list[Line], x: float, margins: tuple[float, float]) -> list[tuple[int, int]]:
-    """Runs of consecutive lines (indexes into `ordered`) that no word crosses at `x` and that
-    hold at least MIN_COLUMN_LINES full lines on each side: side-by-side columns."""
+def _regions_for(ordered: list[Line], boxes: list[list[BBox]], x: float,
+                 margins: tuple[float, float]) -> list[tuple[int, int]]:
+    """Runs of consecutive lines (indexes into `ordered`; `boxes` holds their word boxes) that
+    no word crosses at `x` and that hold at least MIN_COLUMN_LINES full lines on each side:
+    side-by-side columns."""
     margin_left, margin_right = margins
     left_extent, right_extent = x - margin_left, margin_right - x
     if min(left_extent, right_extent) <= 0:
@@ -84,29 +88,32 @@ def _regions_for(ordered: list[Line], x: float, margins: tuple[float, float]) ->
     regions: list[tuple[int, int]] = []
     start = 0
     for end in range(len(ordered) + 1):
-        if end < len(ordered) and not _crosses(ordered[end], x):
+        if end < len(ordered) and not _crosses(boxes[end], x):
             continue
-        run = ordered[start:end]
-        lefts = [[w for w in l.words if w.bbox[2] <= x] for l in run]
-        rights = [[w for w in l.words if w.bbox[0] >= x] for l in run]
-        left = sum(_fills(words, left_extent) for words in lefts)
-        right = sum(_fills(words, right_extent) for words in rights)
-        if left >= MIN_COLUMN_LINES and right >= MIN_COLUMN_LINES and _two_scripts(lefts, rights):
+        # A run shorter than MIN_COLUMN_LINES cannot fill that many lines; each test below
+        # runs only if the ones before it passed.
+        run = boxes[start:end]
+        if (
+            end - start >= MIN_COLUMN_LINES
+            and sum(_fills([b for b in line if b[2] <= x], left_extent) for line in run) >= MIN_COLUMN_LINES
+            and sum(_fills([b for b in line if b[0] >= x], right_extent) for line in run) >= MIN_COLUMN_LINES
+            and _two_scripts(ordered[start:end], x)
+        ):
             regions.append((start, end))
         start = end + 1
     return regions
 
 
-def _two_scripts(lefts: list[list[Word]], rights: list[list[Word]]) -> bool:
+def _two_scripts(run: list[Line], x: float) -> bool:
     """Side-by-side columns here are a text and its translation: one column Khmer, the other
     not. Justified one-language prose can leave gaps that line up; it fails this test."""
-    left = language_of(" ".join(w.text for words in lefts for w in words))
-    right = language_of(" ".join(w.text for words in rights for w in words))
+    left = language_of(" ".join(w.text for line in run for w in line.words if w.bbox[2] <= x))
+    right = language_of(" ".join(w.text for line in run for w in line.words if w.bbox[0] >= x))
     return {left, right} == {"km", "en"}
 
 
-def _span(words: list[Word]) -> float:
-    return max(w.bbox[2] for w in words) - min(w.bbox[0] for w in words)
+def _span(boxes: list[BBox]) -> float:
+    return max(box[2] for box in boxes) - min(box[0] for box in boxes)
 
 
 def split_at(line: Line, x: float) -> list[Line]:
@@ -131,8 +138,9 @@ def columns(page: Page) -> list[list[Line]]:
     best: tuple[int, float, list[tuple[int, int]]] | None = None
     candidates = sorted(_gutter_candidates(page))
     margins = _margins(ordered) if candidates else (0.0, 0.0)  # once per page, not per candidate
+    boxes = [[word.bbox for word in line.words] for line in ordered] if candidates else []
     for x in candidates:
-        regions = _regions_for(ordered, x, margins)
+        regions = _regions_for(ordered, boxes, x, margins)
         covered = sum(end - start for start, end in regions)
         if regions and (best is None or covered > best[0]):
             best = (covered, x, regions)
@@ -185,26 +193,32 @@ def _same_band(band: BBox, box: BBox) -> bool:
 
 
 def _cells(band: list[Line]) -> Row:
+    # Each word as (left edge, reading-order key, word); the keys are plain tuples so that
+    # the sorts below compare them in C rather than through a Python key function per word.
     tagged = [
-        (w, (line.bbox[1], index), order)
+        (w.bbox[0], (line.bbox[1], index, order), w)
         for index, line in enumerate(band)
         for order, w in enumerate(line.words)
     ]
-    tagged.sort(key=lambda item: item[0].bbox[0])
-    heights = sorted(w.bbox[3] - w.bbox[1] for w, _, _ in tagged)
+    tagged.sort(key=_LEFT)
+    heights = sorted(w.bbox[3] - w.bbox[1] for _, _, w in tagged)
     gap_limit = max(heights[len(heights) // 2] * CELL_GAP, 3.0)
-    groups: list[list[tuple[Word, tuple[float, int], int]]] = []
+    groups: list[list[tuple[float, tuple[float, int, int], Word]]] = []
     right_edge = None
     for item in tagged:
-        word = item[0]
-        if right_edge is not None and word.bbox[0] - right_edge <= gap_limit:
+        left, _, word = item
+        if right_edge is not None and left - right_edge <= gap_limit:
             groups[-1].append(item)
         else:
             groups.append([item])
         right_edge = word.bbox[2] if right_edge is None else max(right_edge, word.bbox[2])
     # Reading order inside a cell: line by line (top first), each line in its own order; a
     # tall Khmer line may carry small fragments that belong after it.
-    return Row([Cell([w for w, _, _ in sorted(group, key=lambda it: (it[1], it[2]))]) for group in groups])
+    return Row([Cell([w for _, _, w in sorted(group, key=_READING_ORDER)]) for group in groups])
+
+
+_LEFT = itemgetter(0)
+_READING_ORDER = itemgetter(1)
 
 
 ALIGN_TOLERANCE = 3.0

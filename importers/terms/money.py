@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .numbers import number_words_regex, parse_number, words_to_number
 from .patterns import normalise, word_regex
+from .prefilter import compile_guarded
 from .vocab import load
 
 _FIGURE = r"\d{1,3}(?:[,.\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
@@ -37,7 +38,7 @@ def _currency_index() -> tuple[re.Pattern[str], dict[str, str]]:
             lookup.setdefault(key, code)
             markers.append(spelling)
     markers.sort(key=len, reverse=True)
-    pattern = re.compile("|".join(f"(?:{word_regex(m)})" for m in markers), re.I)
+    pattern = compile_guarded("|".join(f"(?:{word_regex(m)})" for m in markers), re.I)
     return pattern, lookup
 
 
@@ -52,16 +53,22 @@ def currency_of(marker: str) -> str | None:
 @lru_cache(maxsize=1)
 def _amount_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     currency = _currency_index()[0].pattern
-    before = re.compile(rf"(?P<cur>{currency})\s?(?P<num>{_FIGURE})(?!\d)", re.I)
-    after = re.compile(rf"(?<![\d.,])(?P<num>{_FIGURE})\s?(?P<cur>{currency})", re.I)
-    words = re.compile(rf"(?P<words>{number_words_regex()})\s*(?P<cur>{currency})", re.I)
+    before = compile_guarded(rf"(?P<cur>{currency})\s?(?P<num>{_FIGURE})(?!\d)", re.I)
+    after = compile_guarded(rf"(?<![\d.,])(?P<num>{_FIGURE})\s?(?P<cur>{currency})", re.I)
+    words = compile_guarded(rf"(?P<words>{number_words_regex()})\s*(?P<cur>{currency})", re.I)
     return before, after, words
 
 
 def find_money(text: str) -> list[Money]:
     """Every amount with a currency in `text`, left to right; overlapping readings keep the
-    first found (figures before words)."""
+    first found (figures before words).
+
+    Every amount pattern contains the currency pattern, matched on the same text with the
+    same context around it, so where the currency pattern finds nothing no amount can be
+    found either: one scan settles most texts (which name no currency)."""
     text = normalise(text)
+    if not _currency_index()[0].search(text):
+        return []
     before, after, words = _amount_patterns()
     found: list[Money] = []
     taken: list[tuple[int, int]] = []

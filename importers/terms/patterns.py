@@ -15,6 +15,7 @@ from typing import Iterable
 
 from registry.numbers import ascii_digits
 
+from .prefilter import guarded
 from .script import is_khmer_char
 
 _KHMER_BREAK = r"\s?"
@@ -80,7 +81,8 @@ def word_regex(word: str) -> str:
 @lru_cache(maxsize=None)
 def _compiled(words: tuple[str, ...]) -> re.Pattern[str]:
     ordered = sorted(set(words), key=lambda w: len(w), reverse=True)
-    return re.compile("|".join(f"(?:{word_regex(w)})" for w in ordered), re.I)
+    body = "|".join(f"(?:{word_regex(w)})" for w in ordered)
+    return re.compile(guarded(body, re.I), re.I)
 
 
 def any_of(words: Iterable[str]) -> re.Pattern[str]:

@@ -6,13 +6,16 @@ Khmer paragraph apart from its English translation; both need the same measure.
 from __future__ import annotations
 
 import re
+import string
 from typing import Literal
 
 Language = Literal["en", "km", "mixed"]
 
 _KHMER_LETTER = re.compile("[\u1780-\u17d3\u17dd]")
 """The characters `is_khmer_letter` accepts, for counting a whole text at C speed."""
-_ASCII_LETTER = re.compile("[A-Za-z]")
+_NOT_ASCII_LETTER = bytes(b for b in range(256) if chr(b) not in string.ascii_letters)
+"""Bytes to delete from UTF-8 text to leave its ASCII letters (every byte of a multi-byte
+character is >= 0x80): counting them this way is several times faster than a regex."""
 
 
 def is_khmer_char(ch: str) -> bool:
@@ -31,15 +34,19 @@ def has_khmer(text: str) -> bool:
 
 def khmer_share(text: str) -> float | None:
     """Share of Khmer among the letters of `text`; None when it has no letters at all."""
-    khmer = len(_KHMER_LETTER.findall(text))
-    latin = len(_ASCII_LETTER.findall(text))
+    khmer = 0 if text.isascii() else len(_KHMER_LETTER.findall(text))
+    latin = len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII_LETTER))
     if khmer + latin == 0:
         return None
     return khmer / (khmer + latin)
 
 
 def language_of(text: str) -> Language:
-    share = khmer_share(text)
+    return language_of_share(khmer_share(text))
+
+
+def language_of_share(share: float | None) -> Language:
+    """The language a Khmer share (see `khmer_share`) means."""
     if share is None or share <= 0.25:
         return "en"
     if share >= 0.75:
