@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from compliance_rules.model import Clause, ContractForCheck, Evidence, Extracted
 from compliance_rules.text import normalise, sentences
-from compliance_rules.vocabulary import affirmed, concept
+from compliance_rules.vocabulary import affirmed, occurs
 
 MAX_EVIDENCE = 6
 _PART_BREAK = re.compile(r"\s*;\s*|,\s+and\s+|,\s+(?=(?:is|are|will|shall)\s)", re.I)
@@ -30,10 +30,18 @@ class Passage:
 
     def has(self, *names: str) -> bool:
         """Every named concept occurs (negated or not)."""
-        return all(concept(name).search(self.norm) for name in names)
+        norm = self.norm
+        for name in names:
+            if not occurs(name, norm):
+                return False
+        return True
 
     def has_any(self, *names: str) -> bool:
-        return any(concept(name).search(self.norm) for name in names)
+        norm = self.norm
+        for name in names:
+            if occurs(name, norm):
+                return True
+        return False
 
     def affirms(self, name: str) -> bool:
         """The concept occurs at least once without a negation just before it."""

@@ -15,6 +15,20 @@ from registry.numbers import ascii_digits
 KHMER = "\u1780-\u17ff\u19e0-\u19ff"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+class _PlainCharacters(dict[int, str]):
+    """One `str.translate` table for the per-character steps of `normalise` (invisible marks
+    dropped, typographic quotes plain, digits ASCII as `ascii_digits` makes them), each
+    character worked out the first time it is seen: `ascii_digits` looks at every character
+    in Python, which was most of the time spent normalising a contract."""
+
+    def __missing__(self, code: int) -> str:
+        plain = self[code] = "" if code in _INVISIBLE else ascii_digits(chr(code).translate(_QUOTES))
+        return plain
+
+
+_PLAIN = _PlainCharacters()
 _SPACE_IN_KHMER = re.compile(rf"(?<=[{KHMER}])\s+(?=[{KHMER}])")
 _SPACES = re.compile(r"\s+")
 _KHMER_LETTER = re.compile(r"[\u1780-\u17b3]")
@@ -29,8 +43,7 @@ _ABBREVIATION = re.compile(r"(?:\b(?:no|nos|mr|mrs|ms|dr|st|co|ltd|pte|bhd|sdn|i
 @lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Cached: every rule normalises the same sentences of a contract."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE).translate(_QUOTES)
-    text = ascii_digits(text).casefold()
+    text = unicodedata.normalize("NFC", text).translate(_PLAIN).casefold()
     text = _SPACE_IN_KHMER.sub("", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -82,12 +82,8 @@ def _language(contract: ContractForCheck) -> str:
     return "en"
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    return finding.model_dump(mode="json")
-
-
-def _record(finding: Finding) -> store.FindingRecord:
-    data = _finding_json(finding)
+def _record(data: dict[str, Any]) -> store.FindingRecord:
+    """A finding as stored, from its JSON form (the form the result reports too)."""
     return store.FindingRecord(
         rule=data["rule"], severity=data["severity"], title=data["title"],
         explanation=data["explanation"], evidence=data["evidence"],
@@ -138,14 +134,15 @@ class _Read:
     result: dict[str, Any] | None = None
 
 
-async def _read_and_extract(data: bytes, file_name: str) -> _Read:
-    sha256 = hashlib.sha256(data).hexdigest()
+async def _read_and_extract(data: bytes, file_name: str, sha256: str, passport_key: bytes) -> _Read:
+    """`sha256` of `data` and the passport key come from the caller, which needed them already
+    (a batch reads the key once)."""
     base = {"file": file_name, "sha256": sha256}
     try:
         # Reading and extraction run in a worker process (isolation, and several documents on
         # several cores); waiting for it stays off the event loop, so a server goes on
         # answering other requests meanwhile.
-        read = await asyncio.to_thread(read_contract_isolated, data, passport_key=passport_hash_key())
+        read = await asyncio.to_thread(read_contract_isolated, data, passport_key=passport_key)
     except UnreadableDocumentError as exc:
         return _Read(sha256, result={**base, "status": "error", "error": str(exc), "fields": {}, "findings": []})
     if read.contract is None:
@@ -165,10 +162,12 @@ async def ingest_document(
 ) -> dict[str, Any]:
     """One PDF in, one result out: `{"file", "sha256", "status": checked|needs_ocr|error,
     "error"?, "fields", "findings"}`. Raises nothing for a bad document: errors are results."""
-    existing = await _already_ingested(hashlib.sha256(data).hexdigest(), file_name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = await _already_ingested(sha256, file_name)
     if existing is not None:
         return existing
-    return await _check_and_store(await _read_and_extract(data, file_name), file_name, actor=actor, facts=facts)
+    read = await _read_and_extract(data, file_name, sha256, passport_hash_key())
+    return await _check_and_store(read, file_name, actor=actor, facts=facts)
 
 
 async def _earlier_contracts(read: _Read) -> list[StoredContract]:
@@ -183,8 +182,10 @@ async def _earlier_contracts(read: _Read) -> list[StoredContract]:
 
 
 async def _already_ingested(sha256: str, file_name: str) -> dict[str, Any] | None:
+    if await store.contract_id(sha256) is None:  # the common case, asked with the cheapest query
+        return None
     existing = await store.find_contract(sha256)
-    if existing is None:
+    if existing is None:  # deleted meanwhile
         return None
     return _stored_result(file_name, existing, await store.flags_of_contract(existing["id"]))
 
@@ -208,6 +209,7 @@ async def _check_and_store(
     passport_hash = contract.terms.worker_passport_hash
     facts.prior_contracts = earlier
     findings = check_contract(contract, facts)
+    reported = [finding.model_dump(mode="json") for finding in findings]
     fields = contract.terms.public_fields()
     related: dict[str, list[store.FindingRecord]] = {}
     for finding in findings:
@@ -230,11 +232,11 @@ async def _check_and_store(
         sub_licence_number=None if sub_number is None else sub_number.value,
         passport_hash=passport_hash,
         terms={"fields": fields, "terms": contract.terms.model_dump(mode="json", exclude={"worker_passport_hash"})},
-        findings=[_record(f) for f in findings],
+        findings=[_record(data) for data in reported],
         related_findings=related,
         actor=actor,
     )
-    return {"file": file_name, "sha256": sha256, "status": "checked", "fields": fields, "findings": [_finding_json(f) for f in findings]}
+    return {"file": file_name, "sha256": sha256, "status": "checked", "fields": fields, "findings": reported}
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -256,6 +258,7 @@ async def ingest_paths(
     With `jobs` > 1, up to that many documents are read and extracted at once (each read in
     its own worker process); rules and storage still run one document at a time, in order."""
     facts = await load_facts()
+    passport_key = passport_hash_key()
     files = expand_paths(paths)
     slots = asyncio.Semaphore(max(1, jobs))
 
@@ -267,10 +270,10 @@ async def ingest_paths(
                 return {"file": str(path), "sha256": None, "status": "error",
                         "error": f"cannot read file: {exc.strerror}", "fields": {}, "findings": []}
             sha256 = hashlib.sha256(data).hexdigest()
-            if await store.find_contract(sha256) is not None:
+            if await store.contract_id(sha256) is not None:
                 return _Read(sha256)  # looked up again in order below: a batch may repeat a file
             try:
-                return await _read_and_extract(data, path.name)
+                return await _read_and_extract(data, path.name, sha256, passport_key)
             except FairrecruitError as exc:
                 return _error(path.name, sha256, exc)
 

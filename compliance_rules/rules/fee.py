@@ -131,12 +131,14 @@ def related_cost_passages(contract: ContractForCheck) -> list[Passage]:
     day = terms.signing_date.value if terms.signing_date else None
     out = []
     for p in passages(contract):
-        if p.has("return_travel") or not _charges_worker(p) or statutory_mention(country, p.text, day):
-            continue
         specific = p.affirms("related_cost") and _not_employer_paid(p, "related_cost")
         generic = p.affirms("fee_or_cost") and p.has("recruitment_context") and not p.has("recruitment_fee")
-        if specific or generic:
-            out.append(p)
+        # Asked first: most sentences name no cost, and who pays is the dearer question.
+        if not (specific or generic):
+            continue
+        if p.has("return_travel") or not _charges_worker(p) or statutory_mention(country, p.text, day):
+            continue
+        out.append(p)
     return out
 
 
@@ -299,9 +301,9 @@ def cost_allocation_passages(contract: ContractForCheck) -> list[Passage]:
     """Sentences that say who bears recruitment fees and costs (either way)."""
     out = []
     for p in passages(contract):
-        if p.has("cost_left_open") or p.has("return_travel"):
-            continue
         if not p.has_any("recruitment_fee", "recruitment_cost_item", "recruitment_context"):
+            continue  # first: it sets most sentences aside
+        if p.has("cost_left_open") or p.has("return_travel"):
             continue
         if not p.has_any("fee_or_cost", "recruitment_fee", "recruitment_cost_item"):
             continue

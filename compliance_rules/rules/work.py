@@ -479,11 +479,10 @@ WRK011 = Rule(
 
 def _confinement(contract: ContractForCheck) -> list[Passage]:
     out = []
-    for p in passages(contract):
-        if p.has_any("freedom", "safety_context"):
-            continue
+    for p in passages(contract):  # the rare restriction first, then what lifts it
         if p.has("confinement") or (p.has("phone") and p.has("phone_restricted")):
-            out.append(p)
+            if not p.has_any("freedom", "safety_context"):
+                out.append(p)
     return out
 
 
