@@ -7,7 +7,8 @@ runs wrk for `--seconds` per case; stops the servers. Beside wrk's figures it pr
 server's CPU time per request (from /proc, the server's process group), which a busy machine
 disturbs much less than requests per second. Cases: bare endpoint, public lookup by
 licence number, public lookup by name (queries rotate, a Lua script). The in-process cost of
-the same lookups (the service function, no HTTP) is measured in this process.
+the same lookups (the service function, no HTTP) is measured in this process, for names right
+before and right after their wrk run.
 
     python bench/bench_api.py [CORPUS_DIR] [--seconds 10] [--connections 64] [--workers 1] [--loops asyncio uvloop]
 
@@ -28,12 +29,17 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.cli.serve_cmds import EVENT_LOOP  # noqa: E402  (the loop `fairrecruit serve` runs)
+
+
+BARE, BARE_AGAIN = "bare Litestar JSON", "bare Litestar JSON, again"
+"""The baseline runs first and last; each ratio uses the mean of the two."""
 
 
 def bare_app():
@@ -145,7 +151,10 @@ async def in_process_ms(queries: list[str], rounds: int) -> float:
 
 
 def run_cases(cases: dict[str, tuple[str, list[str]]], args: argparse.Namespace, loop: str,
-              env: dict[str, str], tmp: Path) -> dict[str, dict]:
+              env: dict[str, str], tmp: Path, beside: dict[str, Callable[[], float]]) -> dict[str, dict]:
+    """Each case under wrk; for a case in `beside`, its in-process cost is measured right before
+    and right after the wrk run (this host's speed drifts by a third within minutes, so an
+    in-process figure taken minutes away made the name ratio move from 1.0x to 1.6x)."""
     results = {}
     for name, (target, paths) in cases.items():
         port = free_port()
@@ -153,26 +162,34 @@ def run_cases(cases: dict[str, tuple[str, list[str]]], args: argparse.Namespace,
         try:
             for path in paths:  # warm up; and a wrong route must fail here, not in wrk
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
+            measure = beside.get(name)
+            before = measure() if measure else None
             cpu_before = group_cpu_seconds(server.pid)
             results[name] = wrk(f"http://127.0.0.1:{port}", args.seconds, args.connections, paths, tmp)
             results[name]["cpu_ms"] = (group_cpu_seconds(server.pid) - cpu_before) * 1000 / results[name]["requests"]
+            if measure:
+                results[name]["in_process_ms"] = (before, measure())
         finally:
             stop(server)
     return results
 
 
-def report(loop: str, results: dict[str, dict], args: argparse.Namespace, number_ms: float, name_ms: float) -> None:
-    bare = results["bare Litestar JSON"]["rps"]
+def report(loop: str, results: dict[str, dict], args: argparse.Namespace, number_ms: float) -> None:
+    bare = (results[BARE]["rps"] + results[BARE_AGAIN]["rps"]) / 2  # the host's speed drifts: both ends
     served = " (what `fairrecruit serve` uses)" if loop == EVENT_LOOP else ""
     print(f"\nuvicorn --loop {loop}{served}, {args.workers} worker(s), wrk -t2 -c{args.connections} -d{args.seconds}s, SQLite registry")
     print(f"{'case':<26} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8} {'server CPU ms/req':>18}")
     for name, row in results.items():
         print(f"{name:<26} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} "
               f"{row['rps'] / bare:>8.2f} {row['cpu_ms']:>18.4f}")
+    print(f"vs bare: against the mean of the two bare runs, first and last ({bare:.0f} req/s)")
     http_name_ms = 1000 * args.workers / results["public lookup by name"]["rps"]
     http_number_ms = 1000 * args.workers / results["public lookup by number"]["rps"]
     name_cpu_ms = results["public lookup by name"]["cpu_ms"]
-    print(f"in-process lookup (CPU): by number {number_ms:.3f} ms/call, by name {name_ms:.3f} ms/call")
+    name_before, name_after = results["public lookup by name"]["in_process_ms"]
+    name_ms = (name_before + name_after) / 2
+    print(f"in-process lookup (CPU): by number {number_ms:.3f} ms/call; by name {name_ms:.3f} ms/call "
+          f"(mean of {name_before:.3f} just before and {name_after:.3f} just after the wrk run)")
     print(f"HTTP cost per request per worker (1 / req/s): by number {http_number_ms:.3f} ms, by name {http_name_ms:.3f} ms "
           f"= {http_name_ms / name_ms:.2f}x the in-process name lookup")
     print(f"HTTP server CPU per name request {name_cpu_ms:.3f} ms = {name_cpu_ms / name_ms:.2f}x the in-process name lookup")
@@ -199,17 +216,19 @@ def main() -> None:
         os.environ.update(FAIRRECRUIT_DATABASE_URL=url, FAIRRECRUIT_DATA_DIR=str(tmp))
         asyncio.run(prepare_registry(url, args.corpus / "registry"))
         number_ms = asyncio.run(in_process_ms(numbers, 500))
-        name_ms = asyncio.run(in_process_ms(names, 100))  # ~1 s: 200 calls moved the figure by 13 % between runs
+        # ~1 s each: 200 calls moved the figure by 13 % between runs
+        beside = {"public lookup by name": lambda: asyncio.run(in_process_ms(names, 100))}
         cases = {
-            "bare Litestar JSON": ("bench_api:bare_app", ["/bare"]),
+            BARE: ("bench_api:bare_app", ["/bare"]),
             "public lookup by number": ("api.app:app_from_environment",
                                         [lookup + urllib.parse.quote(n) for n in numbers]),
             "public lookup by name": ("api.app:app_from_environment",
                                       [lookup + urllib.parse.quote(n) for n in names]),
+            BARE_AGAIN: ("bench_api:bare_app", ["/bare"]),
         }
-        results = {loop: run_cases(cases, args, loop, env, tmp) for loop in args.loops}
+        results = {loop: run_cases(cases, args, loop, env, tmp, beside) for loop in args.loops}
     for loop, rows in results.items():
-        report(loop, rows, args, number_ms, name_ms)
+        report(loop, rows, args, number_ms)
     print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
 
 
