@@ -203,3 +203,13 @@ def test_regression_word_of_only_invisible_characters_crashed_the_joining_of_khm
     for invisible in ("\u200b", "\u17b4", "\u17b5"):
         lines = layout.lines_in_reading_order([Word(invisible, (10, 10, 15, 20)), Word("ab", (15.2, 10, 30, 20))])
         assert [line.text for line in lines] == ["ab"]
+
+
+def test_regression_boxes_under_a_tenth_of_a_point_high_made_the_layout_recurse_forever():
+    """The core was trimmed by a tenth of a point even where the box was lower than that, so
+    a word's centre could fall outside its core and a row cut could leave every word on one
+    side (found by fuzzing tiny and zero-height boxes)."""
+    words = [Word("a", (5.0, 10.0207, 8.0, 15.0207)), Word("b", (0.596, 10.0207, 1.096, 10.1207)),
+             Word("a", (2.0018, 10.01, 5.0018, 10.04)), Word("b", (5.0002, 10.02, 5.5002, 10.02))]
+    lines = layout.lines_in_reading_order(words)
+    assert sorted(word.text for line in lines for word in line.words) == ["a", "a", "b", "b"]

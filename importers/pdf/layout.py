@@ -59,7 +59,9 @@ class _Placed:
 
     `core` is the vertical extent shrunk to its middle: Khmer boxes carry room for stacked
     vowels and subscripts that overlaps the neighbouring lines, which would chain all rows
-    together. `centre` decides the side of a cut a word goes to."""
+    together. `centre` decides the side of a cut a word goes to; it always lies inside `core`
+    (trimmed by a share of the box's own height), so a row cut, which falls between cores,
+    always has words on both sides and the cut ends."""
 
     __slots__ = ("word", "bbox", "height", "core", "centre")
 
@@ -67,7 +69,7 @@ class _Placed:
         self.word = word
         self.bbox = x0, top, x1, bottom = word.bbox
         self.height = max(bottom - top, 0.1)  # as `_height` gives it
-        trim = _CORE_TRIM * self.height
+        trim = _CORE_TRIM * (bottom - top)
         self.core = (top + trim, bottom - trim)
         self.centre = ((x0 + x1) / 2, (top + bottom) / 2)
 
