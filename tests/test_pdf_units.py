@@ -203,6 +203,8 @@ def test_regression_word_of_only_invisible_characters_crashed_the_joining_of_khm
     for invisible in ("\u200b", "\u17b4", "\u17b5"):
         lines = layout.lines_in_reading_order([Word(invisible, (10, 10, 15, 20)), Word("ab", (15.2, 10, 30, 20))])
         assert [line.text for line in lines] == ["ab"]
+        alone = layout.lines_in_reading_order([Word(invisible, (10, 10, 15, 20)), Word("ab", (10, 50, 30, 60))])
+        assert [line.text for line in alone] == ["ab"]  # a row of nothing visible makes no line
 
 
 def test_regression_boxes_under_a_tenth_of_a_point_high_made_the_layout_recurse_forever():
@@ -213,3 +215,10 @@ def test_regression_boxes_under_a_tenth_of_a_point_high_made_the_layout_recurse_
              Word("a", (2.0018, 10.01, 5.0018, 10.04)), Word("b", (5.0002, 10.02, 5.5002, 10.02))]
     lines = layout.lines_in_reading_order(words)
     assert sorted(word.text for line in lines for word in line.words) == ["a", "a", "b", "b"]
+
+
+def test_regression_infinite_or_nan_word_boxes_made_the_layout_recurse_forever():
+    broken = [Word("b", (1, 10, float("inf"), -5)), Word("c", (500, 0, 1e308, float("inf"))),
+              Word("d", (float("nan"), 1, 2, 3))]
+    lines = layout.lines_in_reading_order([*broken, Word("a", (0, 0, 10, 10))])
+    assert [line.text for line in lines] == ["a"]

@@ -30,7 +30,7 @@ two column heads); narrower gaps are justified spacing and stay inside the line.
 
 
 def lines_in_reading_order(words: list[Word]) -> list[Line]:
-    placed = [_Placed(_upright(word)) for word in words if word.text.strip()]
+    placed = [_Placed(_upright(word)) for word in words if word.text.strip() and _placeable(word)]
     if not placed:
         return []
     heights = sorted([p.height for p in placed])
@@ -41,6 +41,17 @@ def lines_in_reading_order(words: list[Word]) -> list[Line]:
     if not gutters:
         return lines
     return [piece for line in lines for piece in _split_at_gutters(line, gutter, gutters)]
+
+
+_FARTHEST = 1e9
+"""Points. Pages are at most 14,400 units across (ISO 32000 implementation limits), and the
+layers report page-space points, so a coordinate beyond this, infinite or not a number comes
+only from a broken or hostile text layer: such a word has no place on the page, and
+comparisons with NaN or sums that overflow to infinity made the cut recurse without end."""
+
+
+def _placeable(word: Word) -> bool:
+    return all(-_FARTHEST < value < _FARTHEST for value in word.bbox)  # False for NaN too
 
 
 def _upright(word: Word) -> Word:
@@ -229,6 +240,8 @@ def _lines(placed: list[_Placed], gutter: float) -> list[Line]:
     lines: list[Line] = []
     for row in rows:
         pieces = _join_fragments(sorted(row.words, key=_left))
+        if not pieces:  # a row of invisible characters only
+            continue
         current = [pieces[0]]
         for word in pieces[1:]:
             if word.bbox[0] - current[-1].bbox[2] >= gutter * _ROW_BREAK_GUTTERS:
