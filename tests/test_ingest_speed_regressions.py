@@ -7,6 +7,8 @@ import datetime as dt
 import sys
 import unicodedata
 
+import pytest
+
 from compliance_rules import text as plain
 from compliance_rules.model import Clause
 from compliance_rules.passages import Passage
@@ -101,3 +103,11 @@ def test_storage_resolves_registry_numbers_and_raises_partner_flags_with_events(
     }
     assert same_worker == [{"sha256": "a1" * 32, "terms": {"fields": {"agency_name": "Sovann"}}}]
     assert ids == (first, None)
+
+
+def test_a_write_statement_outside_a_write_transaction_is_refused(db):
+    """`registry.writes.statement` skips the ORM; it must not skip the all-or-nothing too."""
+    from registry.writes import statement
+
+    with pytest.raises(RuntimeError, match="write_transaction"):
+        asyncio.run(statement('INSERT INTO "flag_event" ("flag") VALUES ({})', 1))
