@@ -85,16 +85,16 @@ def _hour_limits() -> tuple[tuple[str, dt.date | None, dt.date | None, HourLimit
     )
 
 
-def hour_limit_on(country: str | None, day: dt.date | None) -> HourLimit:
-    """The destination's own row when there is one, else the `*` benchmark row."""
+def hour_limit_on(country: str | None, day: dt.date | None) -> HourLimit | None:
+    """The destination's own row when there is one, else the `*` benchmark row; None on a day
+    no row covers (a signing date read before the benchmark's own, 1919), as `minimum_wage_on`
+    gives None: the hours are then not judged, where raising stopped every rule of the check."""
     candidates = [
         (key, limit) for key, start, end, limit in _hour_limits()
         if key in (country, "*") and (day is None or _in_force(start, end, day))
     ]
     candidates.sort(key=lambda pair: pair[0] == "*")
-    if not candidates:
-        raise LookupError(f"no hour limit for {country} on {day}")
-    return candidates[0][1]
+    return candidates[0][1] if candidates else None
 
 
 @cache

@@ -100,3 +100,15 @@ def test_regression_hours_in_text_the_extractor_missed_are_not_silence():
     contract = example_contract()
     contract.terms.hours_per_day = contract.terms.hours_per_week = None
     assert not get_rule("WRK003").check(contract, example_registry()), "the clause states 8 a day, 48 a week"
+
+
+def test_regression_a_signing_date_before_every_hour_limit_row_stopped_the_whole_check():
+    """A date no hour-limit row covers raised LookupError out of WRK002/WRK003, and with it out
+    of `check_contract` for every rule (found by fuzzing contracts through extract and check)."""
+    from compliance_rules.check import check_contract
+
+    assert hour_limit_on("SG", dt.date(1905, 5, 21)) is None
+    contract = _wage_contract(100, "day", "TH", "THB", "1905-05-21", hours_per_day=D(12), hours_per_week=D(72))
+    assert not get_rule("WRK002").check(contract, example_registry())
+    assert not get_rule("WRK003").check(contract, example_registry())  # overtime is paid in the example
+    assert isinstance(check_contract(contract, example_registry()), list)

@@ -95,3 +95,12 @@ def test_find_dates_day_first(text, day):
 
 def test_impossible_date_is_ignored():
     assert find_dates("31/02/2025") == []
+
+
+def test_regression_a_misread_year_became_the_signing_date():
+    """'21 May 1102' (digits of 2011 read backwards) was a date, and the contract was judged as
+    signed in 1102; a contract's dates lie between 1900 and 2100."""
+    assert find_dates("signed on 21 May 1102") == []
+    assert [found.value for found in find_dates("signed on 21 May 2011 in Phnom Penh")] == [dt.date(2011, 5, 21)]
+    assert [found.value for found in find_dates("born 1900-01-01, valid until 2100-12-31")] == [
+        dt.date(1900, 1, 1), dt.date(2100, 12, 31)]

@@ -108,6 +108,8 @@ def _wrk002(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
     if minimum is None or minimum.amount is None or minimum.currency != currency:
         return None
     limit = hour_limit_on(country, day)
+    if limit is None:
+        return None
     schedule = Schedule.from_terms(
         _value(terms.hours_per_day), _value(terms.hours_per_week), _value(terms.rest_days_per_week),
         max_hours_day=limit.max_hours_day, max_days_week=limit.max_days_week,
@@ -161,8 +163,8 @@ def _wrk003(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
     per_day, per_week = _value(terms.hours_per_day), _value(terms.hours_per_week)
     limit = hour_limit_on(_value(terms.destination_country), _value(terms.signing_date))
     problems, evidence = [], []
-    if (per_day is not None and per_day > limit.max_hours_day) or (
-            per_week is not None and per_week > limit.max_hours_week):
+    if limit is not None and ((per_day is not None and per_day > limit.max_hours_day) or (
+            per_week is not None and per_week > limit.max_hours_week)):
         problems.append(f"regular hours {per_day or '?'} h/day, {per_week or '?'} h/week exceed "
                         f"{limit.max_hours_day} h/day or {limit.max_hours_week} h/week")
         evidence += term_evidence(terms.hours_per_day, terms.hours_per_week)

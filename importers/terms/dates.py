@@ -53,7 +53,15 @@ def _month_number(name: str) -> int | None:
     return _months().get(_MONTH_KEY.sub("", name).lower())
 
 
+_PLAUSIBLE_YEARS = range(1900, 2101)
+"""Years a date in a recruitment contract can have, a worker's birth date included. Others are
+misread digits ("1102" for "2011") and were taken as the signing date, which every dated rule
+then judged the contract on."""
+
+
 def _make(year: int, month: int, day: int) -> dt.date | None:
+    if year not in _PLAUSIBLE_YEARS:
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:
