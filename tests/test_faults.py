@@ -27,7 +27,10 @@ from registry.tables import Agency
 REPO = Path(__file__).resolve().parent.parent
 BIG_REGISTRY = REPO.parent / "shared" / "tools" / "make_big_registry.py"
 REGISTRY_TABLES = ("agency", "licence", "licence_event", "broker", "sub_licence", "sub_licence_event", "audit_log")
-CONTRACTS = 8
+CONTRACTS = 24
+"""Enough documents that the probe, polling every 5 ms, finds one of their write transactions
+open: since ingest's storage was made cheaper a transaction lasts a few milliseconds, and with 8
+documents a CI run once saw none of the 7 after the first commit."""
 DEADLINE = 240.0
 
 
