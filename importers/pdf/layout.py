@@ -79,7 +79,7 @@ class _Placed:
     def __init__(self, word: Word) -> None:
         self.word = word
         self.bbox = x0, top, x1, bottom = word.bbox
-        self.height = max(bottom - top, 0.1)  # as `_height` gives it
+        self.height = _height(word)
         trim = _CORE_TRIM * (bottom - top)
         self.core = (top + trim, bottom - trim)
         self.centre = ((x0 + x1) / 2, (top + bottom) / 2)
