@@ -36,6 +36,7 @@ ERROR_MAP: dict[type[errors.FairrecruitError], ProblemType] = {
     errors.ConflictError: ProblemType(409, "conflict", "Conflict"),
     errors.ValidationError: ProblemType(422, "invalid-input", "Invalid input"),
     errors.ImportRejectedError: ProblemType(422, "import-rejected", "File rejected"),
+    errors.CheckFailedError: ProblemType(500, "check-failed", "The contract could not be checked"),
 }
 FALLBACK = ProblemType(400, "bad-request", "Bad request")
 

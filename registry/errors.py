@@ -22,6 +22,20 @@ class ValidationError(FairrecruitError):
     """Input that cannot be accepted as given (missing reason, bad date, malformed number)."""
 
 
+class CheckFailedError(FairrecruitError):
+    """A compliance rule failed on a contract with an unexpected error (a bug, not bad input).
+    The contract counts as not checked, never as "no violations", and nothing of it is stored;
+    a batch goes on with its other documents."""
+
+    def __init__(self, rule: str) -> None:
+        self.rule = rule
+        super().__init__(
+            f"Rule {rule} failed on this contract with an internal error, so the contract was not "
+            "checked and nothing was stored. The error is in the server log; ingest the file again "
+            "once it is fixed."
+        )
+
+
 class ImportRejectedError(FairrecruitError):
     """A file was rejected whole; `problems` lists every (file, row, column, why)."""
 

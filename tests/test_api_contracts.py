@@ -34,3 +34,26 @@ def test_upload_checks_a_pdf_and_refuses_a_non_pdf(db, tmp_path, monkeypatch):
         stored = client.get(f"/api/v1/contracts/{body['contract_id']}", headers=inspector).json()
         assert stored["file_name"] == "demo.pdf" and len(stored["flags"]) == len(body["findings"])
         assert "N0912345" not in good.text and "N0912345" not in str(stored)  # passport kept only as a keyed hash
+
+
+def test_upload_whose_check_fails_is_a_500_problem_and_stores_nothing(db, tmp_path, monkeypatch):
+    from compliance_rules import check
+
+    class Broken:
+        id = "FEE999"
+
+        def check(self, contract, facts) -> list:
+            raise KeyError("internal detail (simulated)")
+
+    monkeypatch.setenv("FAIRRECRUIT_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(check, "all_rules", lambda: [Broken()])
+    inspector = auth(make_tokens()["inspector"])
+    with TestClient(make_app()) as client:
+        response = client.post("/api/v1/contracts", files={"data": ("demo.pdf", DEMO_PDF.read_bytes(), "application/pdf")},
+                               headers=inspector)
+    assert response.status_code == 500 and response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["type"] == "/problems/check-failed" and "FEE999" in problem["detail"]
+    assert "internal detail" not in response.text
+    assert asyncio.run(Contract.count().run()) == 0
+    assert not list(tmp_path.rglob("*.pdf"))

@@ -101,6 +101,43 @@ def test_failure_while_storing_rolls_back_the_whole_document(registry_loaded, co
     assert asyncio.run(_count(Flag)) == 0
 
 
+class _BrokenRule:
+    """A rule with a bug that shows on one contract only."""
+
+    id = "FEE999"
+
+    def __init__(self, fails_on: str) -> None:
+        self.fails_on = fails_on
+
+    def check(self, contract, facts) -> list:
+        if contract.sha256 == self.fails_on:
+            raise ZeroDivisionError("a bug in a rule (simulated)")
+        return []
+
+
+def test_regression_a_rule_that_raised_stopped_the_whole_ingest_batch(registry_loaded, corpus, monkeypatch):
+    import hashlib
+
+    from compliance_rules import check
+
+    folder = corpus / "contracts"
+    broken = hashlib.sha256((folder / "contract_p003.pdf").read_bytes()).hexdigest()
+    rules = check.all_rules()
+    monkeypatch.setattr(check, "all_rules", lambda: [*rules, _BrokenRule(broken)])
+
+    results = _ingest(corpus, "contract_p001.pdf", "contract_p003.pdf", "contract_p007.pdf")
+
+    assert [r["status"] for r in results] == ["checked", "error", "checked"]
+    assert "Rule FEE999 failed" in results[1]["error"] and "nothing was stored" in results[1]["error"]
+    assert "simulated" not in results[1]["error"]  # internals go to the log, not to the result
+    assert results[1]["findings"] == []
+
+    async def stored() -> set[str]:
+        return {row["sha256"] for row in await Contract.select(Contract.sha256).run()}
+
+    assert asyncio.run(stored()) == {results[0]["sha256"], results[2]["sha256"]}
+
+
 def test_cli_ingest_json_lines_in_order_and_exit_status(registry_loaded, corpus, tmp_path):
     bad = tmp_path / "renamed.pdf"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n not really")
