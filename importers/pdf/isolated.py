@@ -7,12 +7,13 @@ session (so the whole process group, including pdftotext and tesseract, is kille
 timeout) and a wall-clock deadline per document. Whatever happens to it, the caller gets a
 Document or an UnreadableDocumentError, never a dead server.
 
-Workers are kept between documents (starting Python and importing pdfium costs more than
-reading a short contract): a worker that timed out, crashed or ran out of memory is killed and
-replaced, and every worker is retired after `DOCUMENTS_PER_WORKER` documents. The price is that
-documents read by one worker share its process: a document that took control of the parser
-could see a later document of the same worker. Set FAIRRECRUIT_PDF_WORKER_DOCUMENTS=1 for one
-process per document.
+Workers are forked from a pre-loaded zygote process (`importers.pdf.zygote`), which costs a few
+milliseconds instead of a Python start, and kept between documents: a worker that timed out,
+crashed or ran out of memory is killed and replaced, and every worker is retired after
+`DOCUMENTS_PER_WORKER` documents. The price of keeping them is that documents read by one
+worker share its process: a document that took control of the parser could see a later
+document of the same worker. Set FAIRRECRUIT_PDF_WORKER_DOCUMENTS=1 for one process per
+document.
 
 Results come back as JSON, not pickle: a worker compromised by a malicious file must not be
 able to run code in the parent.
@@ -24,20 +25,19 @@ import importlib
 import json
 import os
 import resource
-import select
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from importers.document import Document, Line, Page, Table, Word
 from importers.pdf.errors import UnreadableDocumentError
 from importers.pdf.limits import ReadLimits
+from importers.pdf.zygote import ForkedProcess, Zygote, readable
 
 _FILE_SIZE_LIMIT = 1 << 30
 """Largest file the child may write (temporary PNG renders for OCR)."""
@@ -80,26 +80,37 @@ def read_isolated(
     limits = limits or ReadLimits.from_env()
     header = json.dumps({"limits": asdict(limits), "ocr": ocr, "password": password, "size": len(data),
                          "job": job, "options": options or {}})
-    worker = _POOL.checkout(limits)
+    try:
+        worker = _POOL.checkout(limits)
+    except (OSError, EOFError) as exc:
+        raise UnreadableDocumentError("crashed", f"The PDF reader could not be started ({exc}).") from exc
     deadline = time.monotonic() + limits.max_seconds
     try:
         worker.process.stdin.write(header.encode() + b"\n" + data)
         worker.process.stdin.flush()
         status, payload = worker.answer(deadline)
     except TimeoutError:
-        worker.kill()
+        _abandon(worker)
         raise UnreadableDocumentError(
             "timeout",
             f"Reading the PDF took longer than {limits.max_seconds:g} s and was stopped.",
         ) from None
     except (BrokenPipeError, EOFError):
-        err = worker.kill()
+        err = _abandon(worker)
         return _result(worker.process.returncode, b"", err, limits)
     except ValueError:  # an answer line that is not `status size`: the worker is not to be trusted
-        worker.kill()
+        _abandon(worker)
         raise UnreadableDocumentError("crashed", "The PDF reader returned no result.") from None
     _POOL.checkin(worker)
     return _result(status, payload, b"", limits)
+
+
+def _abandon(worker: _Worker) -> bytes:
+    """End a worker that ended abnormally, and the zygote it came from (see
+    `importers.pdf.zygote`); the tail of the worker's stderr."""
+    err = worker.kill()
+    _ZYGOTE.renew()
+    return err
 
 
 def converted(convert: Callable[[dict[str, Any]], T], answer: dict[str, Any]) -> T:
@@ -116,14 +127,7 @@ class _Worker:
         self.limits = limits
         self.documents = 0
         self.stderr = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "importers.pdf.isolated"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.stderr,
-            start_new_session=True,
-            preexec_fn=lambda: _limit_child(limits),
-        )
+        self.process = _ZYGOTE.spawn(limits, self.stderr)
 
     def answer(self, deadline: float) -> tuple[int, bytes]:
         """(status, JSON payload) of the current document: a line `status size`, then bytes."""
@@ -147,7 +151,7 @@ class _Worker:
     def _read_some(self, most: int, deadline: float) -> bytes:
         fd = self.process.stdout.fileno()
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        if left <= 0 or not readable(fd, left):
             raise TimeoutError
         chunk = os.read(fd, most)
         if not chunk:
@@ -220,16 +224,28 @@ class _Pool:
 
 
 _POOL = _Pool()
-atexit.register(_POOL.close)
+_ZYGOTE = Zygote()
 
 
 def close_workers() -> None:
-    """End the idle workers now (they also end at exit); a bench does so to count their CPU."""
+    """End the idle workers and the zygote now (they also end at exit). A bench does so to
+    count their CPU: a worker's CPU reaches this process's RUSAGE_CHILDREN through the zygote,
+    once the zygote has ended."""
     _POOL.close()
+    _ZYGOTE.close()
 
 
-def _limit_child(limits: ReadLimits) -> None:
+atexit.register(close_workers)
+
+
+def _limit_worker(limits: ReadLimits) -> None:
+    """A forked worker starts with the zygote's address space, and RLIMIT_AS below what is
+    already mapped would still let it read from the memory it has: a limit that leaves no room
+    at all is refused as the memory error it is."""
     memory = limits.max_memory_mb * 1024 * 1024
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        if int(statm.read().split()[0]) * resource.getpagesize() >= memory:
+            raise MemoryError
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = int(limits.max_cpu_seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, (cpu + 5) * DOCUMENTS_PER_WORKER))
@@ -245,11 +261,14 @@ def _allow_cpu_for_next_document(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (min(used + seconds, hard), hard))
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(process: ForkedProcess) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    except ProcessLookupError:  # no group yet: the worker has not reached its setsid()
+        try:
+            os.kill(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     process.wait()
 
 
@@ -319,13 +338,15 @@ def _job(name: str) -> Callable[[Document, dict[str, Any]], dict[str, Any]]:
     return getattr(importlib.import_module(module), function)
 
 
-def _child() -> int:
-    """Serve documents until stdin closes: a JSON header line with the byte `size`, then the
-    bytes; answer a line `status size`, then that many bytes of JSON."""
+def serve(stream: IO[bytes], out: IO[bytes], limits: ReadLimits) -> int:
+    """A new worker's life under `limits`, until `stream` closes: a JSON header line with the
+    byte `size`, then the bytes; answer a line `status size`, then that many bytes of JSON.
+    The exit status."""
     try:
         from importers.pdf.reader import read_pdf
 
-        stream, out = sys.stdin.buffer, sys.stdout.buffer
+        _limit_worker(limits)
+
         while line := stream.readline():
             header = json.loads(line)
             data = stream.read(header["size"])
@@ -342,7 +363,3 @@ def _child() -> int:
     except MemoryError:
         return _MEMORY_EXIT
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_child())
