@@ -194,3 +194,13 @@ def test_a_broker_registered_later_is_found_by_a_district_no_one_else_has():
                           BrokerRow(new, "Chea Sokun", "", "M", None, "Pursat", "Phnum Kravanh", ""))
     answer = ask(index, "Chea Sokun Phnum Kravanh", "broker")
     assert answer["status"] == "active" and answer["match"]["number"] == number, answer["explanation"]
+
+
+def test_a_broker_who_moves_is_found_by_the_new_district():
+    from dataclasses import replace
+
+    index = LookupIndex(invented_snapshot())
+    assert ask(index, "Chea Sokun Sen Sok", "broker")["match"]["number"] == "MLVT-SUB-0501/2021"
+    index.put_sub_licence(index.snapshot.sub_licences[1], replace(index.snapshot.brokers[1], district="Daun Penh"))
+    assert ask(index, "Chea Sokun Daun Penh", "broker")["match"]["number"] == "MLVT-SUB-0501/2021"
+    assert ask(index, "Chea Sokun Sen Sok", "broker")["status"] == "not_found"

@@ -13,9 +13,10 @@ taken for a misspelling. Every verdict carries the features that decided it.
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import repeat
 from typing import Literal
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -309,7 +310,7 @@ class Matcher:
         place, and the hundreds of people who share a name need not be looked at one by one.
         Brokers' places come from a few hundred districts; agencies' addresses are each their
         own, and agency names are rarely shared, so agencies are checked record by record."""
-        for key in {(b.district, b.province) for b in index.snapshot.brokers.values()}:
+        for key in index.broker_places.places:
             self.note_broker_place(key)
 
     def note_broker_place(self, key: tuple[str, str]) -> None:
@@ -318,14 +319,14 @@ class Matcher:
 
     # --- places -------------------------------------------------------------------------
 
-    def _place_key(self, kind: str, record: int) -> tuple[str, ...]:
-        """What a record's place is made of: cheap to get for each of hundreds of records."""
+    def _place_keys(self, kind: str, records: Sequence[int]) -> list[tuple[str, ...]]:
+        """What each record's place is made of: a broker's from the index's table (hundreds of
+        brokers share a name), an agency's from its row (agency names are rarely shared)."""
+        if kind == "broker":
+            return self.index.broker_places.of(records)
         snap = self.index.snapshot
-        if kind == "agency":
-            agency = snap.agencies[snap.licences[record].agency_id]
-            return (agency.address_en, agency.province, agency.address_km)
-        broker = snap.brokers[snap.sub_licences[record].broker_id]
-        return (broker.district, broker.province)
+        agencies = (snap.agencies[snap.licences[record].agency_id] for record in records)
+        return [(agency.address_en, agency.province, agency.address_km) for agency in agencies]
 
     @staticmethod
     def _place(key: tuple[str, ...]) -> Place:
@@ -368,10 +369,12 @@ class Matcher:
         })
 
     def candidates(self, query: str, kind: str | None = None) -> tuple[list[Candidate], dict[str, NormalName]]:
-        """Every registered record the index proposes, each with its word alignment.
+        """The records the index proposes that the query designates (accepted alignments), best
+        first, or when there is none the nearest alone, each with its word alignment.
 
         Records are ranked by group (one proposed name read one way), not one by one: a common
-        broker name is carried by hundreds of people who all share one alignment."""
+        broker name is carried by hundreds of people who all share one alignment, and the
+        records of rejected names, which no verdict lists, are never made candidates."""
         groups: list[tuple[str, Hit, Alignment]] = []
         best_group: dict[tuple[str, int], int] = {}
         normal: dict[str, NormalName] = {}
@@ -390,8 +393,8 @@ class Matcher:
                 group_of: dict[tuple[str, ...] | None, int] = {}  # place (None: not asked) -> group
                 by_place = plain.trailing and plain.matched and len(plain.trailing) <= MAX_PLACE_WORDS and (
                     k != "broker" or any(token in self._broker_places for token in plain.trailing))
-                for record in hit.owners[:MAX_RECORDS_PER_KEY]:
-                    place = self._place_key(k, record) if by_place else None
+                records = hit.owners[:MAX_RECORDS_PER_KEY]
+                for record, place in zip(records, self._place_keys(k, records) if by_place else repeat(None)):
                     group = group_of.get(place)
                     if group is None:
                         alignment = plain.with_place(self._place(place).__contains__) if place else plain
@@ -404,10 +407,14 @@ class Matcher:
         for (_, record), group in best_group.items():
             members.setdefault(group, []).append(record)
         order = sorted(members, key=lambda g: (not groups[g][2].accepted, tuple(-x for x in groups[g][2].rank)))
-        ordered = [
-            Candidate(groups[g][0], record, groups[g][1].key, groups[g][1].score, groups[g][2])
-            for g in order for record in members[g]
-        ]
+        ordered: list[Candidate] = []
+        for g in order:  # accepted groups first
+            k, hit, alignment = groups[g]
+            if not alignment.accepted:
+                if not ordered:
+                    ordered.append(Candidate(k, members[g][0], hit.key, hit.score, alignment))
+                break
+            ordered += [Candidate(k, record, hit.key, hit.score, alignment) for record in members[g]]
         return ordered, normal
 
     def _by_name(self, query: str, kind: str | None) -> Verdict:
