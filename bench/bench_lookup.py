@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 
 from registry.lookup.csv_snapshot import snapshot_from_csv  # noqa: E402
 from registry.lookup.normalise import normalise_name  # noqa: E402
-from registry.lookup.service import LookupIndex  # noqa: E402
+from registry.lookup.service import LookupIndex, settle_heap  # noqa: E402
 from registry.queries import AgencyRow, LicenceRow  # noqa: E402
 from registry.status import StatusEvent  # noqa: E402
 
@@ -142,11 +142,19 @@ def main() -> None:
     build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
     gc.collect()
     after_index = rss_mb()
+    collection_ms = []
+    for settle in (lambda: None, settle_heap):  # settle_heap: as the service does after a rebuild of this size
+        settle()
+        started = time.perf_counter()
+        gc.collect()
+        collection_ms.append((time.perf_counter() - started) * 1000)
     names = built.index.names
     print(f"snapshot from CSV: {load_s:.1f} s, {after_snapshot - base:,.0f} MB resident")
     print(f"index build: {build_s:.2f} s wall, {build_cpu:.2f} s CPU (target <= 15 s), {after_index - after_snapshot:,.0f} MB resident; "
           f"distinct keys: agency {len(names['agency'].keys):,}, broker {len(names['broker'].keys):,}; "
           f"packed arrays {sum(n.nbytes for n in names.values()) / 2**20:,.0f} MB")
+    print(f"a full garbage collection (a pause for every request of a server process): {collection_ms[0]:,.0f} ms "
+          f"with the index as built, {collection_ms[1]:,.0f} ms once it is frozen (registry.lookup.service.settle_heap)")
 
     queries = make_queries(snapshot, args.queries, rng)
     day = dt.date(2026, 11, 15)
@@ -167,7 +175,8 @@ def main() -> None:
     print(f"index search ({len(queries)} misspelt queries, each right after its verdict): wall p50 {pct(search_ms, .5):.2f} ms, p99 {pct(search_ms, .99):.2f} ms; "
           f"CPU p50 {pct(search_cpu, .5):.2f} ms, p99 {pct(search_cpu, .99):.2f} ms")
     print(f"full verdict (search + alignment + status): wall p50 {pct(verdict_ms, .5):.2f} ms, p99 {pct(verdict_ms, .99):.2f} ms; "
-          f"CPU p50 {pct(verdict_cpu, .5):.2f} ms, p99 {pct(verdict_cpu, .99):.2f} ms (target p99 <= 5 ms)")
+          f"CPU p50 {pct(verdict_cpu, .5):.2f} ms, p99 {pct(verdict_cpu, .99):.2f} ms (target p99 <= 5 ms); "
+          f"slowest {max(verdict_ms):.1f} ms")
 
     same_key = same_score = 0
     exhaustive_ms = []

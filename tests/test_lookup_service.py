@@ -106,3 +106,27 @@ def test_cli_single_query_in_words(db):
     assert result.exit_code == 0, result.output
     assert "active on 2026-11-15" in result.output
     assert "MLVT-PRA-504/2026" in result.output
+
+
+def test_a_large_index_is_frozen_out_of_the_collector_and_its_predecessor_still_freed(db, monkeypatch):
+    import gc
+    import weakref
+
+    monkeypatch.setattr(service, "FREEZE_FROM_RECORDS", 1)
+
+    async def scenario() -> tuple[weakref.ref, int]:
+        service.forget()
+        await _register("Kampot Pepper Manpower Co., Ltd.", "", "MLVT-PRA-601/2026")
+        first = await service.refresh()
+        first.cycle = first  # only the cyclic collector can free it now, and not while it is frozen
+        frozen, ref = gc.get_freeze_count(), weakref.ref(first)
+        del first
+        await service.refresh()
+        return ref, frozen
+
+    try:
+        first, frozen = asyncio.run(scenario())
+        assert frozen > 0
+        assert first() is None  # the rebuild unfroze and collected the previous index
+    finally:
+        gc.unfreeze()
