@@ -7,8 +7,8 @@ session (so the whole process group, including pdftotext and tesseract, is kille
 timeout) and a wall-clock deadline per document. Whatever happens to it, the caller gets a
 Document or an UnreadableDocumentError, never a dead server.
 
-Workers are forked from a pre-loaded zygote process (`importers.pdf.zygote`), which costs a few
-milliseconds instead of a Python start, and kept between documents: a worker that timed out,
+Workers are forked from a pre-loaded zygote process (`importers.pdf.zygote`) instead of being
+started as new Python processes, and kept between documents: a worker that timed out,
 crashed or ran out of memory is killed and replaced, and every worker is retired after
 `DOCUMENTS_PER_WORKER` documents. The price of keeping them is that documents read by one
 worker share its process: a document that took control of the parser could see a later

@@ -4,7 +4,7 @@ A new worker used to cost a Python start, the imports of pdfium, numpy, pydantic
 extractor, and compiling the extractor's patterns: about 0.3 s of CPU, paid again every
 `DOCUMENTS_PER_WORKER` documents and for every worker that timed out or crashed. The zygote
 pays it once: it imports and warms everything, never reads a document, and forks a fresh
-worker on request, in a few milliseconds. Every worker is still its own process with its own
+worker on request (`bench/bench_reader_workers.py` measures what that saves). Every worker is still its own process with its own
 session and limits (it shares memory only copy-on-write with the zygote, which has seen no
 document).
 
