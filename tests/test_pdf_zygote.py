@@ -100,3 +100,23 @@ def test_a_zygote_forks_at_most_its_share_of_workers(monkeypatch):
         zygotes.append(_zygote_pid())
         isolated._POOL.close()  # the next read forks a new worker
     assert zygotes[0] == zygotes[1] != zygotes[2] == zygotes[3]
+
+
+def test_a_forked_copy_of_the_parent_reads_through_a_zygote_of_its_own():
+    read_pdf_isolated(make.simple(), LIMITS, ocr=False)
+    parents = _zygote_pid()
+    answer_r, answer_w = os.pipe()
+    child = os.fork()
+    if child == 0:  # the copy: must not write to the parent's zygote, nor stop it
+        ok = False
+        try:
+            ok = "EMPLOYMENT CONTRACT" in read_pdf_isolated(make.simple(), LIMITS, ocr=False).text
+            ok = ok and _zygote_pid() != parents
+            isolated.close_workers()
+        finally:
+            os.write(answer_w, b"1" if ok else b"0")
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(answer_r, 1) == b"1"
+    assert _zygote_pid() == parents and isolated._ZYGOTE._process.poll() is None
+    assert "EMPLOYMENT CONTRACT" in read_pdf_isolated(make.simple(), LIMITS, ocr=False).text

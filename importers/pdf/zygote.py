@@ -97,6 +97,7 @@ class Zygote:
         """A new worker under `limits`, its stderr going to `stderr`. A zygote that died is
         started again once."""
         with self._lock:
+            self._forget_if_forked()
             if self._forks >= WORKERS_PER_ZYGOTE:
                 self._replace()
             try:
@@ -111,11 +112,13 @@ class Zygote:
         """The next worker comes from a freshly started zygote: call it when a worker ended
         abnormally, which may have been a document probing the layout."""
         with self._lock:
+            self._forget_if_forked()
             self._replace()
 
     def close(self) -> None:
         """Stop the zygotes; each exits once the workers it forked have ended."""
         with self._lock:
+            self._forget_if_forked()
             self._replace()
             for process in self._retired:
                 try:
@@ -147,8 +150,6 @@ class Zygote:
         return ForkedProcess(int(reply), os.fdopen(stdin_w, "wb"), os.fdopen(stdout_r, "rb"), status_r)
 
     def _connected(self) -> socket.socket:
-        if self._owner != os.getpid():  # forked: the parent's zygote answers the parent only
-            self._process, self._socket, self._owner = None, None, os.getpid()
         if self._socket is None:
             ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
             with theirs:
@@ -162,9 +163,15 @@ class Zygote:
             self._socket = ours
         return self._socket
 
+    def _forget_if_forked(self) -> None:
+        """In a forked copy of the parent, the zygotes are the parent's to use and stop."""
+        if self._owner != os.getpid():
+            self._process, self._socket, self._forks, self._retired = None, None, 0, []
+            self._owner = os.getpid()
+
     def _replace(self) -> None:
         """Let the current zygote go (it exits after its workers); the next spawn starts one."""
-        if self._socket is not None and self._owner == os.getpid():
+        if self._socket is not None:
             self._socket.close()
             self._retired.append(self._process)
         self._process, self._socket, self._forks = None, None, 0
