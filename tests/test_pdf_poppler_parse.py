@@ -40,12 +40,11 @@ CASES = {
 @pytest.mark.parametrize("pages", [1, 2])
 def test_pattern_reads_what_the_xml_parser_reads(name, pages):
     xhtml = CASES[name]
-    assert poppler.parse_bbox_layout(xhtml, pages) == poppler._parse_xml(xhtml, pages)
+    assert poppler.parse_bbox(xhtml, pages) == poppler._parse_xml(xhtml, pages)
 
 
 @pytest.mark.skipif(not poppler.available(), reason="pdftotext not installed")
 def test_pattern_reads_real_pdftotext_output_as_the_xml_parser_does():
-    output = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", "-bbox-layout", "-", "-"],
-                            input=make.simple(), capture_output=True, check=True).stdout
-    words = poppler.parse_bbox_layout(output, 1)
+    output = subprocess.run(poppler.COMMAND, input=make.simple(), capture_output=True, check=True).stdout
+    words = poppler.parse_bbox(output, 1)
     assert words and words == poppler._parse_xml(output, 1)

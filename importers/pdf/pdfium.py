@@ -29,6 +29,15 @@ _LINE_END_HYPHEN = "\ufffe"
 """pdfium reports a hyphen at the end of a line as U+FFFE; the PDF has a plain hyphen there."""
 
 
+def page_has_khmer(page) -> bool:
+    """Whether the page's text has any Khmer character (the text alone, no boxes)."""
+    textpage = page.get_textpage()
+    try:
+        return khmer.has_khmer(textpage.get_text_range())
+    finally:
+        textpage.close()
+
+
 def page_words(page) -> list[Word]:
     """Words of one `pypdfium2.PdfPage`, boxes in top-left points.
 

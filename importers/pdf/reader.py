@@ -56,12 +56,28 @@ def candidates_for_page(layers: dict[PageSource, list[Word]]) -> list[Candidate]
     """Every layer of one page, scored, the one to use first."""
     ranked: list[Candidate] = []
     for source, words in layers.items():
-        candidate = Candidate.of(source, words)
-        if ranked and candidate.quality.score > ranked[0].quality.score + _SWITCH_MARGIN:
-            ranked.insert(0, candidate)
-        else:
-            ranked.append(candidate)
+        _rank(ranked, Candidate.of(source, words))
     return ranked
+
+
+def _rank(ranked: list[Candidate], candidate: Candidate) -> None:
+    if ranked and candidate.quality.score > ranked[0].quality.score + _SWITCH_MARGIN:
+        ranked.insert(0, candidate)
+    else:
+        ranked.append(candidate)
+
+
+def _second_opinion_moot(first: Candidate, pdf_page: pdfium.PdfPage) -> bool:
+    """pdfium's words cannot change this page: the first layer scores so high that no layer can
+    beat it by the switch margin, and neither layer has Khmer, so there is no agreement to
+    measure and no Khmer word to join. (pdfium's plain text answers the Khmer question for a
+    fraction of the cost of its words with boxes; a pdftotext that lost a page's Khmer still
+    gets its second opinion.)"""
+    return (
+        first.quality.score + _SWITCH_MARGIN >= 1.0  # quality scores are at most 1.0
+        and not first.quality.khmer_chars
+        and not pdfium_layer.page_has_khmer(pdf_page)
+    )
 
 
 def read_pdf(
@@ -131,11 +147,13 @@ def _read_page(
     layers: dict[PageSource, list[Word]] = {}
     if poppler_pages is not None:
         layers["pdftotext"] = poppler_pages[index]
-    layers["pypdfium2"] = pdfium_layer.page_words(pdf_page)
     ranked = candidates_for_page(layers)
+    if not (ranked and _second_opinion_moot(ranked[0], pdf_page)):
+        layers["pypdfium2"] = pdfium_layer.page_words(pdf_page)
+        _rank(ranked, Candidate.of("pypdfium2", layers["pypdfium2"]))
     best = ranked[0]
     lines = best.lines
-    if best.source == "pdftotext":
+    if best.source == "pdftotext" and "pypdfium2" in layers:
         lines = fusion.join_khmer_pieces(lines, fusion.reference_text(layers["pypdfium2"]))
     page = Page(index + 1, width, height, quality=best.quality.score)
     # A layer with fewer Khmer characters than the agreement needs clusters has no agreement
