@@ -101,3 +101,16 @@ def test_numbers_found_whatever_the_padding_or_prefix():
     assert sorted(numbers.find(parse_number("018/2011"))) == [1, 2]
     numbers.remove("MLVTPRA0182011")
     assert numbers.find(parse_number("PRA-018/2011")) == []
+
+
+def test_regression_six_and_seven_digit_serials_were_read_as_names():
+    """A national registry counts serials across years: the scale registry's agencies reach
+    six digits and its sub-licences seven. Such numbers were not read as numbers at all (the
+    pattern took at most five digits), so a registered agency's own number was "not found"."""
+    numbers = NumberIndex()
+    numbers.bulk(["MLVTPRA1562632026", "MLVTSUB10000022023", "MLVTSUB0000422023"], [1, 2, 3])
+    assert numbers.find(parse_number("MLVT-PRA-156263/2026")) == [1]
+    assert numbers.find(parse_number("pra 156263-2026")) == [1]
+    assert numbers.find(parse_number("MLVT-SUB-1000002/2023")) == [2]
+    assert numbers.find(parse_number("sub ១០០០០០២/២០២៣")) == [2]
+    assert numbers.find(parse_number("SUB 42/2023")) == [3]

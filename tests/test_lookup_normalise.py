@@ -58,13 +58,16 @@ def test_sound_key_keeps_different_names_apart(a, b):
     ("៣០១/២០១៩", None, 301, 2019),
     ("MLVT SUB 0077 2023", "broker", 77, 2023),
     ("licence no. MLVT-SUB-០០៧៧/២០២៣", "broker", 77, 2023),
+    ("MLVT-PRA-156263/2026", "agency", 156263, 2026),
+    ("sub 1000002/2023", "broker", 1000002, 2023),
 ])
 def test_licence_numbers_however_printed(typed, kind, serial, year):
     number = parse_number(typed)
     assert (number.kind, number.serial, number.year) == (kind, serial, year)
 
 
-@pytest.mark.parametrize("typed", ["No. 12, St. 99", "Bayon Manpower", "MLVT-PRA-301", "tel 012 345 678"])
+@pytest.mark.parametrize("typed", ["No. 12, St. 99", "Bayon Manpower", "MLVT-PRA-301", "tel 012 345 678",
+                                   "tel 012345678 2024"])
 def test_text_without_a_licence_number(typed):
     assert parse_number(typed) is None
 

@@ -319,6 +319,11 @@ class NameIndex:
         return None if best is None else Hit(best[0], best[1], self.owners(live[best[2]]))
 
 
+PADDED_WIDTH = 6
+"""Widest zero-padding tried for a serial typed without its leading zeros ("PRA 18/2011" for
+"MLVT-PRA-018/2011"); a serial as long or longer is tried as typed."""
+
+
 class NumberIndex:
     """Stored normal-form numbers ("MLVTPRA0182011") -> record, probed with a parsed query.
 
@@ -356,7 +361,7 @@ class NumberIndex:
         for prefix, kind in self._prefixes.items():
             if parsed.kind is not None and kind != parsed.kind:
                 continue
-            for width in range(len(serial), 7):
+            for width in range(len(serial), max(len(serial), PADDED_WIDTH) + 1):
                 record = self._records.get(prefix + serial.zfill(width) + year)
                 if record is not None and record not in found:
                     found.append(record)

@@ -260,8 +260,12 @@ def is_business_word(token: str) -> bool:
 
 _ISSUERS = "|".join(re.escape(i) for i in _NUMBERS["issuers"])
 _SERIES = "|".join(re.escape(s) for s in SERIES_KIND)
+MAX_SERIAL_DIGITS = 7
+"""Serials are counted across years: a national registry's million sub-licences reach seven
+digits (the first limit, five, made "MLVT-PRA-156263/2026" a name, and a licensed agency's
+own number "not found"). Longer runs of digits before a year are phone numbers and the like."""
 _NUMBER = re.compile(
-    rf"(?:(?:{_ISSUERS})[\W_]*)?(?:({_SERIES})[\W_]*)?(?<![0-9])([0-9]{{1,5}})\s*[-/.\\_\s]\s*((?:19|20)[0-9]{{2}})(?![0-9])",
+    rf"(?:(?:{_ISSUERS})[\W_]*)?(?:({_SERIES})[\W_]*)?(?<![0-9])([0-9]{{1,{MAX_SERIAL_DIGITS}}})\s*[-/.\\_\s]\s*((?:19|20)[0-9]{{2}})(?![0-9])",
     re.IGNORECASE,
 )
 
