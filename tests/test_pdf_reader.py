@@ -165,3 +165,60 @@ def test_regression_ocr_layout_analysis_dropped_an_article_the_text_layer_has(co
     lines = [line for line in page.lines if passport in unicodedata.normalize("NFC", line.text)]
     assert len(lines) >= 2, page.text[:800]
     assert all(200 < line.bbox[1] < 260 for line in lines[:2])
+
+
+
+def _count_pdfium_words(monkeypatch) -> list[int]:
+    """One entry per page whose pypdfium2 words the reader builds."""
+    from importers.pdf import reader
+
+    built: list[int] = []
+    original = reader.pdfium_layer.page_words
+
+    def counted(page):
+        built.append(1)
+        return original(page)
+
+    monkeypatch.setattr(reader.pdfium_layer, "page_words", counted)
+    return built
+
+
+def _lines(document) -> list[tuple[str, float, list[str]]]:
+    return [(page.source, page.quality, [line.text for line in page.lines]) for page in document.pages]
+
+
+def test_english_pages_skip_pdfiums_words_and_read_the_same(corpus, monkeypatch):
+    """pdfium's words with boxes are not built where they cannot change the page (pdftotext's
+    layer scores near 1, no Khmer in either layer); the document reads exactly as with them."""
+    from importers.pdf import reader
+
+    data = (corpus / "contracts" / "contract_p015.pdf").read_bytes()  # ReportLab, English, 3 pages
+    built = _count_pdfium_words(monkeypatch)
+    shortcut = read_pdf(data, ocr=False)
+    assert len(shortcut.pages) == 3 and not built
+    monkeypatch.setattr(reader, "_second_opinion_moot", lambda first, page: False)
+    assert _lines(read_pdf(data, ocr=False)) == _lines(shortcut)
+    assert len(built) == 3
+
+
+def test_pdftotext_that_lost_a_pages_khmer_still_gets_pdfiums_second_opinion(corpus, monkeypatch):
+    """The Khmer check reads pdfium's own text: a pdftotext layer with its Khmer gone (a font
+    it cannot map) does not pass for a clean English page, whose pdfium words are skipped."""
+    import pypdfium2
+
+    from importers.pdf import poppler, reader
+
+    data = (corpus / "contracts" / "contract_p002.pdf").read_bytes()  # Chromium, Khmer section then English
+    pdf = pypdfium2.PdfDocument(data)
+    pdfium_khmer = sum(has_khmer(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf)))
+    assert 0 < pdfium_khmer < len(pdf)
+    original = poppler.words_by_page
+
+    def without_khmer(*args, **kwargs):
+        pages = original(*args, **kwargs)
+        return [[word for word in words if not has_khmer(word.text)] for words in pages]
+
+    monkeypatch.setattr(reader.poppler, "words_by_page", without_khmer)
+    built = _count_pdfium_words(monkeypatch)
+    read_pdf(data, ocr=False)
+    assert len(built) == pdfium_khmer
