@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import datetime as dt
 import itertools
 import json
@@ -163,6 +164,7 @@ def test_rejected_first_import_leaves_indexes_and_an_empty_registry(db, tmp_path
 def test_snapshot_read_as_plain_rows_is_what_the_per_record_queries_read(db):
     asyncio.run(import_registry([EXAMPLES], actor="test"))
     snapshot = asyncio.run(load_registry_snapshot())
+    assert gc.isenabled()  # the load pauses the collector (registry.collector) and restarts it
 
     async def reference():
         agencies = {r["id"]: r for r in await Agency.select()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from registry import point_reads, writes
+from registry import collector, point_reads, writes
 from registry.db import current_engine
 from registry.lookup.index import RegistryIndex
 from compliance_rules.registry_facts import AgencyResolution
@@ -50,8 +50,9 @@ class LookupIndex:
 
     def __init__(self, snapshot: RegistrySnapshot) -> None:
         self.snapshot = snapshot
-        self.index = RegistryIndex.build(snapshot)
-        self.matcher = Matcher(self.index)
+        with collector.paused():  # millions of keys and arrays, all kept (registry.collector)
+            self.index = RegistryIndex.build(snapshot)
+            self.matcher = Matcher(self.index)
 
     def answer(self, query: str, *, as_of: dt.date, kind: str | None = None) -> dict[str, Any]:
         verdict = self.matcher.match(query, kind)
