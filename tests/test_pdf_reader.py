@@ -222,3 +222,28 @@ def test_pdftotext_that_lost_a_pages_khmer_still_gets_pdfiums_second_opinion(cor
     built = _count_pdfium_words(monkeypatch)
     read_pdf(data, ocr=False)
     assert len(built) == pdfium_khmer
+
+
+def test_regression_a_text_layer_that_lost_a_pages_khmer_was_trusted(corpus, monkeypatch):
+    """The layers' Khmer agreement needed enough Khmer in BOTH layers: a pdftotext layer that
+    kept a page's Latin names but lost its Khmer passed as a clean page with the Khmer
+    clauses gone, although pdfium's layer has them. Now that page is not trusted (OCR'd, or
+    listed as needing OCR), as any page whose layers disagree."""
+    from importers.pdf import poppler, reader
+
+    original = poppler.words_by_page
+
+    def without_khmer(*args, **kwargs):
+        pages = original(*args, **kwargs)
+        return [[word for word in words if not has_khmer(word.text)] for words in pages]
+
+    normal = read(corpus, "contract_p002.pdf")
+    assert normal.pages[2].source == "pdftotext" and has_khmer(_text(normal.pages[2]))  # signatures page
+    monkeypatch.setattr(reader.poppler, "words_by_page", without_khmer)
+    document = read_pdf((corpus / "contracts" / "contract_p002.pdf").read_bytes(), ocr=False)
+    assert 3 in document.needs_ocr_pages and not document.pages[2].lines
+
+
+
+def _text(page) -> str:
+    return "\n".join(line.text for line in page.lines)

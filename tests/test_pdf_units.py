@@ -54,6 +54,7 @@ def test_layers_that_disagree_on_khmer_clusters_are_flagged():
     assert quality.khmer_agreement(chromium_like, chromium_like) == 1.0
     assert quality.khmer_agreement(chromium_like, damaged) < quality.AGREEMENT
     assert quality.khmer_agreement("abc", "abc") is None
+    assert quality.khmer_agreement("abc " * 20, chromium_like) == 0.0  # a layer that lost the Khmer
 
 
 def _words(rows, x0, prefix):

@@ -24,7 +24,9 @@ AGREEMENT = 0.88
 cluster taken alone can look well-formed while its marks sit on the wrong base (measured on
 the sample: Chromium pages agree 0.91-1.0, LibreOffice pages 0.44-0.85)."""
 MIN_KHMER_FOR_AGREEMENT = 30
-"""Clusters each layer must have before their agreement means anything."""
+"""Khmer clusters at least one of two layers must have before their agreement means anything.
+One layer with that much Khmer against another with little or none is a disagreement (a
+layer that lost the page's Khmer), not too little Khmer to tell."""
 _RELIABLE_LATIN_SHARE = 0.1
 """At most this share of implausible Latin tokens for a rejected layer to correct OCR."""
 
@@ -121,9 +123,10 @@ def khmer_agreement(first: str, second: str) -> float | None:
     """Overlap (multiset Jaccard) of the Khmer clusters of two layers of one page.
 
     Independent of reading order and spacing, which legitimately differ between layers;
-    sensitive to marks attached to the wrong base. None when there is too little Khmer.
+    sensitive to marks attached to the wrong base. None when neither layer has enough Khmer
+    to compare.
     """
     a, b = khmer.clusters(first), khmer.clusters(second)
-    if min(sum(a.values()), sum(b.values())) < MIN_KHMER_FOR_AGREEMENT:
+    if max(sum(a.values()), sum(b.values())) < MIN_KHMER_FOR_AGREEMENT:
         return None
     return sum((a & b).values()) / sum((a | b).values())

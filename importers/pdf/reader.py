@@ -156,8 +156,9 @@ def _read_page(
     if best.source == "pdftotext" and "pypdfium2" in layers:
         lines = fusion.join_khmer_pieces(lines, fusion.reference_text(layers["pypdfium2"]))
     page = Page(index + 1, width, height, quality=best.quality.score)
-    # A layer with fewer Khmer characters than the agreement needs clusters has no agreement
-    # to measure; most pages have no Khmer, and their text is then not joined up for it.
+    # Measured when the other layer has Khmer enough to compare, also when the chosen one has
+    # none (it lost the page's Khmer); most pages have no Khmer, and their text is then not
+    # joined up for it.
     if len(ranked) > 1 and ranked[1].quality.khmer_chars >= quality.MIN_KHMER_FOR_AGREEMENT:
         agreement = quality.khmer_agreement("\n".join(line.text for line in lines), ranked[1].text)
         if agreement is not None and agreement < quality.AGREEMENT:
