@@ -7,14 +7,12 @@ against it. Reading problems from every file are reported together before anythi
 """
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from importers.registry_csv import read_csv
 from importers.registry_records import RegistryBatch
 from importers.registry_sync import ImportSummary, Progress, apply_batches, no_progress
+from registry import collector
 from registry.errors import ImportProblem, ImportRejectedError
 
 SUFFIXES = (".csv", ".pdf")
@@ -59,22 +57,6 @@ def read_batches(paths: list[Path]) -> list[RegistryBatch]:
 
 async def import_registry(paths: list[Path], *, actor: str, progress: Progress | None = None) -> ImportSummary:
     """Import everything or nothing; re-importing the same files changes nothing."""
-    with paused_gc():
+    with collector.paused():  # millions of long-lived records, no cycles among them
         batches = read_batches(paths)
         return await apply_batches(batches, actor=actor, progress=progress or no_progress)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while millions of long-lived records are built.
-
-    The records form no reference cycles, yet each full collection re-walks all of them:
-    at a million rows the collector cost more than the validation itself.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -5,7 +5,9 @@ generations grow by a quarter, and each full collection walks every tracked obje
 the national registry (1.1 M records and 1.6 M events as row objects) triggers such
 collections again and again over an ever larger heap, and none of them can free anything:
 the load took 16-19 s with the collector running and 10 s without (SQLite, 100 k agencies +
-1 M brokers). Objects made meanwhile are collected as usual once the collector runs again.
+1 M brokers). The registry import's reading and validation, the snapshot read and the lookup
+index build use it. Objects made meanwhile are collected as usual once the collector runs
+again.
 """
 from __future__ import annotations
 
