@@ -36,7 +36,7 @@ class AgencyRow:
     address_en: str
     address_km: str
     province: str
-    phone: str
+    phone: str | None
     officers: tuple[dict[str, Any], ...] = ()
 
 
@@ -61,11 +61,11 @@ class BrokerRow:
     id: int
     name_en: str
     name_km: str
-    sex: str
+    sex: str | None
     national_id: str | None
     province: str
     district: str
-    phone: str
+    phone: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,24 +165,32 @@ async def _events_by_owner(table: str, owner_column: str, events: _Events) -> di
     return grouped
 
 
-async def load_registry_snapshot() -> RegistrySnapshot:
+async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
     """Everything in six queries (one per table) on one connection, read as plain rows
     (`_plain_rows`), not Piccolo's per-row dictionaries: a re-import spent more on those than
     on planning. With the garbage collector paused (`registry.collector`): at national scale
-    its full collections over the growing snapshot took 6-9 s of a 16-19 s load."""
+    its full collections over the growing snapshot took 6-9 s of a 16-19 s load.
+
+    `contacts=False` (the public lookup): agencies' phones and officers and brokers' sex,
+    national ID and phone are left out (None, no officers). The lookup never shows them, and a
+    public-facing process then holds no national ID or phone number of a million brokers."""
     snapshot, events, lists = RegistrySnapshot(), _Events(), {}
+    agency_columns = "id, name_en, name_km, address_en, address_km, province" + (", phone, officers" if contacts else "")
+    broker_columns = "id, name_en, name_km, sex, national_id, province, district, phone" if contacts else "id, name_en, name_km, province, district"
     with collector.paused():
         async with read_transaction():
-            for row in await _plain_rows("agency", "id, name_en, name_km, address_en, address_km, province, phone, officers"):
-                snapshot.agencies[row[0]] = AgencyRow(*row[:7], tuple(_json(row[7]) or ()))
+            for row in await _plain_rows("agency", agency_columns):
+                snapshot.agencies[row[0]] = (
+                    AgencyRow(*row[:7], tuple(_json(row[7]) or ())) if contacts else AgencyRow(*row, None)
+                )
             licence_events = await _events_by_owner("licence_event", "licence", events)
             for row in await _plain_rows("licence", "id, number, number_norm, agency, destinations, sectors, version"):
                 snapshot.licences[row[0]] = LicenceRow(
                     *row[:4], _json_tuple(row[4], lists), _json_tuple(row[5], lists), row[6],
                     tuple(licence_events.get(row[0], ())),
                 )
-            for row in await _plain_rows("broker", "id, name_en, name_km, sex, national_id, province, district, phone"):
-                snapshot.brokers[row[0]] = BrokerRow(*row)
+            for row in await _plain_rows("broker", broker_columns):
+                snapshot.brokers[row[0]] = BrokerRow(*row) if contacts else BrokerRow(*row[:3], None, None, *row[3:], None)
             sub_events = await _events_by_owner("sub_licence_event", "sub_licence", events)
             for row in await _plain_rows("sub_licence", "id, number, number_norm, broker, licence, version"):
                 snapshot.sub_licences[row[0]] = SubLicenceRow(*row, tuple(sub_events.get(row[0], ())))

@@ -39,14 +39,40 @@ def test_registered_and_suspended_agency_reflected_in_next_lookup(db):
     assert before["status"] == "active"
 
 
+def test_the_lookups_process_holds_no_contact_details_built_or_patched(db):
+    """The public lookup never shows a broker's national ID or phone, nor an agency's phone or
+    officers, so its index does not hold them, neither after a build nor after a patch."""
+    async def broker(name: str, number: str, national_id: str) -> None:
+        broker_id = await services.register_broker(name_en=name, actor="test", sex="F", national_id=national_id,
+                                                   province="Kampot", district="Kampong Trach", phone="012 345 678")
+        await services.grant_sub_licence(number=number, broker_id=broker_id, licence_number="MLVT-PRA-501/2026",
+                                         on=dt.date(2026, 2, 1), valid_until=dt.date(2027, 1, 31), actor="test")
+
+    async def scenario():
+        await _register("Preah Vihear Manpower Co., Ltd.", "", "MLVT-PRA-501/2026")
+        await broker("Sok Dara", "MLVT-SUB-0901/2026", "010203040")
+        service.forget()
+        built = await service.lookup("sok dara", as_of=DAY, kind="broker")
+        await broker("Keo Bopha", "MLVT-SUB-0902/2026", "050607080")
+        patched = await service.lookup("keo bopha", as_of=DAY, kind="broker")
+        return built, patched, (await service.current()).snapshot
+
+    built, patched, snapshot = asyncio.run(scenario())
+    assert built["match"]["number"] == "MLVT-SUB-0901/2026" and patched["match"]["number"] == "MLVT-SUB-0902/2026"
+    assert len(snapshot.brokers) == 2 and len(snapshot.agencies) == 1
+    assert all((b.national_id, b.phone, b.sex) == (None, None, None) for b in snapshot.brokers.values())
+    assert all((a.phone, a.officers) == (None, ()) for a in snapshot.agencies.values())
+    assert "010203040" not in json.dumps([built, patched], default=str)
+
+
 def test_regression_concurrent_first_lookups_each_built_their_own_index(db, monkeypatch):
     """A server's first requests arrive together; each used to rebuild the whole index."""
     builds = []
     real_load = service.load_registry_snapshot
 
-    async def counted_load():
+    async def counted_load(**options):
         builds.append(1)
-        return await real_load()
+        return await real_load(**options)
 
     monkeypatch.setattr(service, "load_registry_snapshot", counted_load)
 

@@ -162,7 +162,7 @@ async def _rebuild() -> LookupIndex:
     _written_here = False
     commits = point_reads.commits_seen()
     marks = await _watermarks()
-    built = LookupIndex(await load_registry_snapshot())
+    built = LookupIndex(await load_registry_snapshot(contacts=False))
     _cache = _Cached(id(current_engine()), built, marks, commits)
     if len(built.snapshot.licences) + len(built.snapshot.sub_licences) >= FREEZE_FROM_RECORDS:
         settle_heap()
@@ -289,29 +289,28 @@ async def _load_licence(licence_id: int) -> tuple[LicenceRow, AgencyRow]:
         Licence.id, Licence.number, Licence.number_norm, Licence.agency, Licence.destinations,
         Licence.sectors, Licence.version,
     ).where(Licence.id == licence_id).first()
-    agency = await Agency.select(
-        Agency.id, Agency.name_en, Agency.name_km, Agency.address_en, Agency.address_km, Agency.province, Agency.phone,
+    agency = await Agency.select(  # no contact details, as in the snapshot (load_registry_snapshot)
+        Agency.id, Agency.name_en, Agency.name_km, Agency.address_en, Agency.address_km, Agency.province,
     ).where(Agency.id == row["agency"]).first()
     licence = LicenceRow(
         row["id"], row["number"], row["number_norm"], row["agency"], _listed(row["destinations"]),
         _listed(row["sectors"]), row["version"], await _events(LicenceEvent, LicenceEvent.licence, licence_id),
     )
-    return licence, AgencyRow(**agency)
+    return licence, AgencyRow(**agency, phone=None)
 
 
 async def _load_sub_licence(sub_id: int) -> tuple[SubLicenceRow, BrokerRow]:
     row = await SubLicence.select(
         SubLicence.id, SubLicence.number, SubLicence.number_norm, SubLicence.broker, SubLicence.licence, SubLicence.version,
     ).where(SubLicence.id == sub_id).first()
-    broker = await Broker.select(
-        Broker.id, Broker.name_en, Broker.name_km, Broker.sex, Broker.national_id, Broker.province,
-        Broker.district, Broker.phone,
+    broker = await Broker.select(  # no contact details, as in the snapshot
+        Broker.id, Broker.name_en, Broker.name_km, Broker.province, Broker.district,
     ).where(Broker.id == row["broker"]).first()
     sub = SubLicenceRow(
         row["id"], row["number"], row["number_norm"], row["broker"], row["licence"], row["version"],
         await _events(SubLicenceEvent, SubLicenceEvent.sub_licence, sub_id),
     )
-    return sub, BrokerRow(**broker)
+    return sub, BrokerRow(**broker, sex=None, national_id=None, phone=None)
 
 
 async def lookup(query: str, *, as_of: dt.date | None = None, kind: str | None = None) -> dict[str, Any]:
