@@ -37,7 +37,8 @@ sys.path.insert(0, str(REPO))
 
 from registry.lookup.csv_snapshot import snapshot_from_csv  # noqa: E402
 from registry.lookup.normalise import normalise_name  # noqa: E402
-from registry.lookup.service import LookupIndex, settle_heap  # noqa: E402
+from registry import collector  # noqa: E402
+from registry.lookup.service import LookupIndex  # noqa: E402
 from registry.queries import AgencyRow, LicenceRow  # noqa: E402
 from registry.status import StatusEvent  # noqa: E402
 
@@ -144,7 +145,7 @@ def main() -> None:
     gc.collect()
     after_index = rss_mb()
     collection_ms = []
-    for settle in (lambda: None, settle_heap):  # settle_heap: as the service does after a rebuild of this size
+    for settle in (lambda: None, collector.settle):  # as the service does after a rebuild of this size
         settle()
         started = time.perf_counter()
         gc.collect()
@@ -155,7 +156,7 @@ def main() -> None:
           f"distinct keys: agency {len(names['agency'].keys):,}, broker {len(names['broker'].keys):,}; "
           f"packed arrays {sum(n.nbytes for n in names.values()) / 2**20:,.0f} MB")
     print(f"a full garbage collection (a pause for every request of a server process): {collection_ms[0]:,.0f} ms "
-          f"with the index as built, {collection_ms[1]:,.0f} ms once it is frozen (registry.lookup.service.settle_heap)")
+          f"with the index as built, {collection_ms[1]:,.0f} ms once it is frozen (registry.collector.settle)")
 
     queries = make_queries(snapshot, args.queries, rng)
     day = dt.date(2026, 11, 15)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import gc
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +37,7 @@ FULL_RELOAD_ABOVE = 5_000
 """More changed records than this since the last look (a bulk import): rebuild instead of patching."""
 FREEZE_FROM_RECORDS = 50_000
 """Licences and sub-licences from which a rebuilt index is moved out of the garbage
-collector's way (`settle_heap`); below that a full collection is quick anyway."""
+collector's way (`registry.collector.settle`); below that a full collection is quick anyway."""
 MAX_LISTED = 20
 """Candidates listed in an ambiguous answer: a common name is carried by hundreds of people,
 and a worker on a phone is better served by the count and a prompt for the licence number."""
@@ -165,20 +164,8 @@ async def _rebuild() -> LookupIndex:
     built = LookupIndex(await load_registry_snapshot(contacts=False))
     _cache = _Cached(id(current_engine()), built, marks, commits)
     if len(built.snapshot.licences) + len(built.snapshot.sub_licences) >= FREEZE_FROM_RECORDS:
-        settle_heap()
+        collector.settle()
     return built
-
-
-def settle_heap() -> None:
-    """Move everything the process holds now, the registry snapshot and index above all, to
-    the garbage collector's permanent generation. A full collection walks every tracked object:
-    at 1.1 M names that is ~5 M objects and ~1 s, a pause for every request the process
-    serves, repeated whenever enough new objects have piled up; the index changes only by
-    patches until the next rebuild. What an earlier rebuild froze (the previous index) is
-    unfrozen and collected first, so none of its reference cycles stays behind."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 def forget() -> None:
