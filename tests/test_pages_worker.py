@@ -104,6 +104,22 @@ def test_offline_verify_command(registry_db, tmp_path):
     assert main([str(path), "--public-key", key]) == 1
 
 
+def test_regression_a_public_key_starting_with_a_dash_was_taken_for_an_option(tmp_path):
+    """One key in 64 starts with "-" in base64url; `--public-key KEY` then stopped with an
+    argparse error instead of verifying (seen as a flaky test_offline_verify_command)."""
+    from nacl.signing import SigningKey
+
+    from api.signing import Signer
+    from api.verify_check import main
+
+    signer = next(s for s in (Signer(SigningKey.generate()) for _ in range(10_000)) if s.public_key.startswith("-"))
+    path = tmp_path / "check.json"
+    path.write_text(json.dumps(signer.sign({"status": "active", "checked_at": "2026-11-30T10:00:00+00:00"})),
+                    encoding="utf-8")
+    assert main([str(path), "--public-key", signer.public_key]) == 0
+    assert main(["--public-key", signer.public_key, str(path)]) == 0
+
+
 def test_qr_codes_point_to_live_status_of_broker_and_agency(registry_db):
     with TestClient(make_app()) as client:
         svg = client.get("/verify/sub-licence/MLVTSUB50032021/qr/svg")
