@@ -8,6 +8,8 @@ import asyncio
 import hashlib
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,15 +136,19 @@ class _Read:
     result: dict[str, Any] | None = None
 
 
-async def _read_and_extract(data: bytes, file_name: str, sha256: str, passport_key: bytes) -> _Read:
+async def _read_and_extract(
+    data: bytes, file_name: str, sha256: str, passport_key: bytes, lanes: Executor | None = None
+) -> _Read:
     """`sha256` of `data` and the passport key come from the caller, which needed them already
-    (a batch reads the key once)."""
+    (a batch reads the key once). `lanes`: the threads that wait for the worker processes
+    (None: the loop's default executor)."""
     base = {"file": file_name, "sha256": sha256}
     try:
         # Reading and extraction run in a worker process (isolation, and several documents on
         # several cores); waiting for it stays off the event loop, so a server goes on
         # answering other requests meanwhile.
-        read = await asyncio.to_thread(read_contract_isolated, data, passport_key=passport_key)
+        read = await asyncio.get_running_loop().run_in_executor(
+            lanes, partial(read_contract_isolated, data, passport_key=passport_key))
     except UnreadableDocumentError as exc:
         return _Read(sha256, result={**base, "status": "error", "error": str(exc), "fields": {}, "findings": []})
     if read.contract is None:
@@ -256,27 +262,33 @@ async def ingest_paths(
     """Ingest files in input order; one result each, errors included.
 
     With `jobs` > 1, up to that many documents are read and extracted at once (each read in
-    its own worker process); rules and storage still run one document at a time, in order."""
+    its own worker process); rules and storage still run one document at a time, in order.
+
+    Each of the `jobs` reader lanes is a thread that takes the next queued document as soon
+    as its worker answers, without waiting for the event loop: the loop is busy with rules
+    and storage for a good part of the time, and a worker left idle until the loop frees up
+    is a core wasted."""
     facts = await load_facts()
     passport_key = passport_hash_key()
     files = expand_paths(paths)
-    slots = asyncio.Semaphore(max(1, jobs))
+    lanes = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="reader-lane")
 
     async def prepare(path: Path) -> _Read | dict[str, Any]:
-        async with slots:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                return {"file": str(path), "sha256": None, "status": "error",
-                        "error": f"cannot read file: {exc.strerror}", "fields": {}, "findings": []}
-            sha256 = hashlib.sha256(data).hexdigest()
-            if await store.contract_id(sha256) is not None:
-                return _Read(sha256)  # looked up again in order below: a batch may repeat a file
-            try:
-                return await _read_and_extract(data, path.name, sha256, passport_key)
-            except FairrecruitError as exc:
-                return _error(path.name, sha256, exc)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return {"file": str(path), "sha256": None, "status": "error",
+                    "error": f"cannot read file: {exc.strerror}", "fields": {}, "findings": []}
+        sha256 = hashlib.sha256(data).hexdigest()
+        if await store.contract_id(sha256) is not None:
+            return _Read(sha256)  # looked up again in order below: a batch may repeat a file
+        try:
+            return await _read_and_extract(data, path.name, sha256, passport_key, lanes)
+        except FairrecruitError as exc:
+            return _error(path.name, sha256, exc)
 
+    # Documents queued ahead of the lanes: enough that a lane never waits, few enough that a
+    # batch of thousands is not all in memory at once.
     window = max(1, jobs) * 2
     pending: deque[asyncio.Task] = deque()
     queue = iter(files)
@@ -301,6 +313,7 @@ async def ingest_paths(
     finally:
         for task in pending:
             task.cancel()
+        lanes.shutdown(wait=False, cancel_futures=True)
 
 
 def _error(file_name: str, sha256: str, exc: Exception) -> dict[str, Any]:
