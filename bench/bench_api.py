@@ -73,11 +73,13 @@ def free_port() -> int:
 
 
 def start_server(target: str, port: int, workers: int, loop: str, env: dict[str, str]) -> subprocess.Popen:
+    """`target` served the way `fairrecruit serve` serves the app (`api.server.run`)."""
+    serve = ("import sys; from api.server import run; run(sys.argv[1], factory=True, host='127.0.0.1', "
+             "port=int(sys.argv[2]), workers=int(sys.argv[3]), loop=sys.argv[4], log_level='warning', access_log=False)")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", target, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--loop", loop, "--log-level", "warning", "--no-access-log",
-         "--app-dir", str(ROOT / "bench")],
-        env=env, cwd=ROOT, start_new_session=True,
+        [sys.executable, "-c", serve, target, str(port), str(workers), loop],
+        env=env | {"PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)},
+        cwd=ROOT, start_new_session=True,
     )
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:

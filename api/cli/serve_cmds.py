@@ -28,8 +28,7 @@ must not be the one left waiting; asyncio's loop answers in arrival order."""
               help="Event loop (see docs/performance.md before choosing uvloop).")
 def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool, loop: str) -> None:
     """Serve the API, the worker and inspector pages and /admin."""
-    import uvicorn
-
+    from api.server import run
     from registry.db import engine_from_url, use_engine
 
     if demo:
@@ -42,7 +41,7 @@ def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool, 
     os.environ["FAIRRECRUIT_SECURE_COOKIES"] = "1" if secure_cookies else ""
     use_engine(engine_from_url(url))
     click.echo(f"serving {url} on http://{host}:{port}/  (API docs: /schema, admin: /admin)", err=True)
-    uvicorn.run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+    run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, log_level="info", loop=loop)
 
 
