@@ -28,3 +28,9 @@ def test_serve_runs_the_asyncio_loop_unless_told_otherwise(monkeypatch, tmp_path
 def test_serve_hands_several_workers_to_the_server_that_keeps_tcp_nodelay(monkeypatch, tmp_path):
     """uvicorn.run with workers > 1 left Nagle's algorithm on (tests/test_server.py)."""
     assert _started_with(monkeypatch, tmp_path, "--workers", "2")["workers"] == 2
+
+
+def test_serve_keeps_no_access_log_unless_asked(monkeypatch, tmp_path):
+    """The log line would pair a worker's typed query with their address (api/cli/serve_cmds.py)."""
+    assert _started_with(monkeypatch, tmp_path)["access_log"] is False
+    assert _started_with(monkeypatch, tmp_path, "--access-log")["access_log"] is True

@@ -24,9 +24,17 @@ must not be the one left waiting; asyncio's loop answers in arrival order."""
               help="Processes; use PostgreSQL for more than one.")
 @click.option("--demo", is_flag=True, help="Serve a fresh demo registry (./fairrecruit-demo/) with demo contracts and users.")
 @click.option("--secure-cookies", is_flag=True, help="Admin session cookies only over HTTPS (production).")
+# No access log unless asked for: a public lookup carries what the worker typed in its URL
+# (/api/v1/public/lookup?q=...), and the log line pairs it with the client's address, a record
+# of who checked which broker that the registry has no need to keep (the plan's recommendation
+# 10). It also cost a third of a bare route's throughput (13,199 against 20,970 requests/s, one
+# worker, wrk -c64; docs/performance.md).
+@click.option("--access-log", is_flag=True,
+              help="Log every request with the client's address and whole URL, which for a public "
+                   "lookup holds what the worker typed.")
 @click.option("--loop", "loop", default=EVENT_LOOP, show_default=True, type=click.Choice(["asyncio", "uvloop"]),
               help="Event loop (see docs/performance.md before choosing uvloop).")
-def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool, loop: str) -> None:
+def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool, access_log: bool, loop: str) -> None:
     """Serve the API, the worker and inspector pages and /admin."""
     from api.server import run
     from registry.db import engine_from_url, use_engine
@@ -42,7 +50,7 @@ def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool, 
     use_engine(engine_from_url(url))
     click.echo(f"serving {url} on http://{host}:{port}/  (API docs: /schema, admin: /admin)", err=True)
     run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info", loop=loop)
+                proxy_headers=True, log_level="info", access_log=access_log, loop=loop)
 
 
 def _load_demo(directory: Path) -> str:
