@@ -117,6 +117,21 @@ def group_cpu_seconds(group: int) -> float:
     return total / ticks
 
 
+def settled(group: int, quiet_cpu_seconds: float = 0.05, interval: float = 1.0) -> None:
+    """Wait until the server's processes are idle. With several workers the first answers
+    while the others may still be reading the registry (~25 s at national scale); wrk's
+    connections, opened meanwhile, would all go to the first."""
+    deadline = time.monotonic() + START_SECONDS
+    last = group_cpu_seconds(group)
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        now = group_cpu_seconds(group)
+        if now - last < quiet_cpu_seconds:
+            return
+        last = now
+    raise RuntimeError(f"the server was still busy {START_SECONDS} s after it started")
+
+
 def wrk(url: str, seconds: int, connections: int, paths: list[str], tmp: Path) -> dict:
     script = tmp / "paths.lua"
     quoted = ", ".join(json.dumps(p) for p in paths)
@@ -191,6 +206,7 @@ def run_cases(cases: dict[str, tuple[str, list[str]]], args: argparse.Namespace,
         try:
             for path in paths:  # warm up; and a wrong route must fail here, not in wrk
                 urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).read()
+            settled(server.pid)
             measure = beside.get(name)
             before = measure() if measure else None
             cpu_before = group_cpu_seconds(server.pid)
