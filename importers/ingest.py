@@ -292,12 +292,12 @@ async def ingest_paths(
     window = max(1, jobs) * 2
     pending: deque[asyncio.Task] = deque()
     queue = iter(files)
-    for path in queue:
-        pending.append(asyncio.create_task(prepare(path)))
-        if len(pending) >= window:
-            break
     ordered = iter(files)
     try:
+        for path in queue:
+            pending.append(asyncio.create_task(prepare(path)))
+            if len(pending) >= window:
+                break
         while pending:
             path = next(ordered)
             read = await pending.popleft()

@@ -50,7 +50,7 @@ def serve(host: str, port: int, workers: int, demo: bool, secure_cookies: bool, 
     use_engine(engine_from_url(url))
     click.echo(f"serving {url} on http://{host}:{port}/  (API docs: /schema, admin: /admin)", err=True)
     run("api.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=True, log_level="info", access_log=access_log, loop=loop)
+        proxy_headers=True, log_level="info", access_log=access_log, loop=loop)
 
 
 def _load_demo(directory: Path) -> str:
