@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -120,3 +124,27 @@ def test_a_forked_copy_of_the_parent_reads_through_a_zygote_of_its_own():
     assert os.read(answer_r, 1) == b"1"
     assert _zygote_pid() == parents and isolated._ZYGOTE._process.poll() is None
     assert "EMPLOYMENT CONTRACT" in read_pdf_isolated(make.simple(), LIMITS, ocr=False).text
+
+
+def test_regression_a_zygote_whose_parent_ended_crashed_reporting_a_worker_s_exit():
+    """`fairrecruit serve` stopped by SIGTERM ends without retiring its reader workers (uvicorn
+    re-raises the signal after shutting down, so exit handlers do not run). Each idle worker
+    then ends, and the zygote, writing its exit status to a parent that no longer reads it,
+    died of BrokenPipeError with a traceback in the service's log. Run apart: `_reap` waits
+    for any child, which in the test process could be another test's."""
+    script = textwrap.dedent("""
+        import os
+        from importers.pdf.zygote import _reap
+
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        status_r, status_w = os.pipe()
+        os.close(status_r)  # the parent that would read the status is gone
+        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped
+        _reap({pid: status_w})
+        print("reaped")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert (done.returncode, done.stdout.strip()) == (0, "reaped"), done.stderr

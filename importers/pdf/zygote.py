@@ -230,8 +230,12 @@ def _reap(status_of: dict[int, int]) -> None:
         if pid == 0:
             return
         status_w = status_of.pop(pid)
-        os.write(status_w, _STATUS.pack(os.waitstatus_to_exitcode(status)))
-        os.close(status_w)
+        try:
+            os.write(status_w, _STATUS.pack(os.waitstatus_to_exitcode(status)))
+        except BrokenPipeError:
+            pass  # no one waits for it: the parent ended (a served process stopped by SIGTERM)
+        finally:
+            os.close(status_w)
 
 
 def _worker(request: dict[str, Any], fds: list[int]) -> int:
