@@ -88,8 +88,18 @@ class Rule:
             severity=verdict.severity or self.severity,
             title=self.title,
             explanation=verdict.explanation,
-            evidence=verdict.evidence,
+            evidence=_distinct(verdict.evidence),
         )]
+
+
+def _distinct(evidence: list[Evidence]) -> list[Evidence]:
+    """Each piece of evidence once, first place kept: a detector may cite one clause both as
+    an extracted term's source and as a matching passage (FEE001 quoted its fee clause twice)."""
+    out: list[Evidence] = []
+    for item in evidence:
+        if item not in out:
+            out.append(item)
+    return out
 
 
 RULES: dict[str, Rule] = {}

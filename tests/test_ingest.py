@@ -154,3 +154,14 @@ def test_cli_ingest_json_lines_in_order_and_exit_status(registry_loaded, corpus,
     ]
     assert set(lines[0]) >= {"file", "sha256", "status", "fields", "findings"}
     assert "renamed.pdf" in completed.stderr
+
+
+def test_regression_a_fee_clause_was_quoted_twice_in_one_finding(registry_loaded):
+    """FEE001 cited the clause that charges the fee once as the extracted fee's source and once
+    as a matching passage: inspectors and the CSV export saw the same quote twice."""
+    data = (REPO / "examples" / "demo" / "contracts" / "demo_fee_passport.pdf").read_bytes()
+    result = asyncio.run(ingest_document(data, "demo_fee_passport.pdf", actor="test"))
+    assert "FEE001" in {finding["rule"] for finding in result["findings"]}
+    for finding in result["findings"]:
+        quoted = [json.dumps(evidence, sort_keys=True) for evidence in finding["evidence"]]
+        assert len(quoted) == len(set(quoted)), (finding["rule"], quoted)

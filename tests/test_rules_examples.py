@@ -22,6 +22,9 @@ def test_rule_example(rule, example, kind):
     if kind == "bad":
         assert findings, f"{rule.id} did not flag: {example.text}"
         assert all(f.evidence for f in findings), "a finding must point at its evidence"
+        for finding in findings:  # each piece of evidence once (test_ingest.py: a fee clause was quoted twice)
+            quoted = [evidence.model_dump_json() for evidence in finding.evidence]
+            assert len(quoted) == len(set(quoted)), f"{rule.id} cites the same evidence twice: {quoted}"
     else:
         assert not findings, f"{rule.id} flagged a good example: {example.text} -> {findings[0].explanation}"
 
