@@ -161,7 +161,8 @@ def test_regression_a_fee_clause_was_quoted_twice_in_one_finding(registry_loaded
     as a matching passage: inspectors and the CSV export saw the same quote twice."""
     data = (REPO / "examples" / "demo" / "contracts" / "demo_fee_passport.pdf").read_bytes()
     result = asyncio.run(ingest_document(data, "demo_fee_passport.pdf", actor="test"))
-    assert "FEE001" in {finding["rule"] for finding in result["findings"]}
+    fee = next(finding for finding in result["findings"] if finding["rule"] == "FEE001")
+    assert "recruitment fee (USD 600)" in fee["explanation"]  # the sum, not only the item's name
     for finding in result["findings"]:
         quoted = [json.dumps(evidence, sort_keys=True) for evidence in finding["evidence"]]
         assert len(quoted) == len(set(quoted)), (finding["rule"], quoted)

@@ -16,9 +16,18 @@ from compliance_rules.rules.common import (
 from compliance_rules.vocabulary import affirmed
 
 
+def _amount(fee: Fee) -> str | None:
+    return None if fee.amount is None else f"{fee.currency or ''} {fee.amount:,}".strip()
+
+
+def _fee_list(fees: list[Fee]) -> str:
+    """"recruitment fee (USD 600), passport": what an inspector asks first, the sums included."""
+    named = {f"{fee.item} ({_amount(fee)})" if _amount(fee) else fee.item for fee in fees}
+    return ", ".join(sorted(named))
+
+
 def _fee_evidence(fee: Fee) -> Evidence:
-    amount = "unknown amount" if fee.amount is None else f"{fee.amount} {fee.currency or ''}".strip()
-    text = fee.source.text if fee.source else f"{fee.item}: {amount} paid by the worker"
+    text = fee.source.text if fee.source else f"{fee.item}: {_amount(fee) or 'unknown amount'} paid by the worker"
     return Evidence(page=fee.source.page if fee.source else None, text=text,
                     bbox=fee.source.bbox if fee.source else None)
 
@@ -76,8 +85,8 @@ def _fee001(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
                                      licensing.LIC004.detect))
         if detector(contract, facts) is not None
     ]
-    items = ", ".join(sorted({fee.item for fee in fees})) or "a recruitment or service fee"
-    explanation = f"The worker is charged {items}; recruitment fees must not be charged to workers."
+    items = _fee_list(fees) or "a recruitment or service fee"
+    explanation = f"The worker is charged: {items}. Recruitment fees must not be charged to workers."
     if aggravating:
         explanation += " The fee is " + " and ".join(aggravating) + "."
     return Verdict(explanation, [*map(_fee_evidence, fees), *evidence_of(found)][:6],
@@ -147,8 +156,8 @@ def _fee002(contract: ContractForCheck, facts: RegistryFacts) -> Verdict | None:
     found = related_cost_passages(contract)
     if not fees and not found:
         return None
-    items = ", ".join(sorted({fee.item for fee in fees})) or "recruitment-related costs"
-    return Verdict(f"The worker bears {items}; costs linked to recruitment are the employer's.",
+    items = _fee_list(fees) or "recruitment-related costs"
+    return Verdict(f"The worker bears: {items}. Costs linked to recruitment are the employer's.",
                    [*map(_fee_evidence, fees), *evidence_of(found)][:6])
 
 
