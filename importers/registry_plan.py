@@ -37,6 +37,15 @@ Ref = int | tuple[str, str]
 """An existing row's id, or ("new", number_norm) for a row this import creates."""
 
 
+HISTORY_BEHIND_HELD = (
+    "; the registry already holds this licence from an earlier import and a history cannot be put in"
+    " front of it (a licence first imported from the ministry's PDF list is recorded as issued at the"
+    " start of its current term): import the events file before any list"
+)
+"""Added to the refusal of an events file whose history starts before what the registry holds:
+the usual cause is the PDF list imported first, and the officer needs to know what to do."""
+
+
 @dataclass(slots=True)
 class Track:
     """One licence or sub-licence while planning: its recorded history plus planned events.
@@ -216,6 +225,8 @@ class Planner:
                     continue
                 why = refusal("licence", track.events, new, recorded=True)
                 if why:
+                    if track.history and new.date < track.history[0].date:
+                        why += HISTORY_BEHIND_HELD
                     self.problem(event.source, event.row, "event", f"{event.licence_no}: {why}")
                     break
                 track.add(new, event.reason)

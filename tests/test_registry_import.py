@@ -309,3 +309,16 @@ def test_regression_a_renewed_sub_licence_reimports_as_a_no_op(db, tmp_path):
     answer = asyncio.run(licence_answer("MLVT-SUB-5008/2022", dt.date(2027, 6, 1)))
     assert (answer["status"], answer["valid_until"]) == ("active", dt.date(2028, 12, 31))
     assert asyncio.run(import_registry([newer], actor="test")).nothing_changed
+
+
+def test_regression_an_events_file_after_the_pdf_list_was_refused_without_saying_why(db, corpus, pdf_batch):
+    """Importing the ministry's PDF list first, then the events file, refused every licence with
+    only '2011-01-09 is before the licence was issued (2025-01-09)': the officer was not told
+    that the list's issue dates are inferred, nor what order the files must come in."""
+    asyncio.run(apply_batches([pdf_batch], actor="test"))
+    before = asyncio.run(_row_counts())
+    with pytest.raises(ImportRejectedError) as caught:
+        _import_csvs(corpus)
+    refused = [p for p in caught.value.problems if p.file == "licence_events.csv"]
+    assert refused and all("import the events file before any list" in p.why for p in refused)
+    assert asyncio.run(_row_counts()) == before
