@@ -5,6 +5,7 @@ comes from `registry.status.status_on` over the record's events, never from a st
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections import defaultdict
@@ -158,11 +159,15 @@ async def _plain_rows(table: str, columns: str, order: str = "") -> list[tuple[A
         connection.row_factory = factory
 
 
-async def _events_by_owner(table: str, owner_column: str, events: _Events) -> dict[int, list[StatusEvent]]:
+def _events_by_owner(rows: list[tuple[Any, ...]], events: _Events) -> dict[int, list[StatusEvent]]:
     grouped: dict[int, list[StatusEvent]] = defaultdict(list)
-    for row in await _plain_rows(table, f"{owner_column}, event, date, valid_until", "date, id"):
+    for row in rows:
         grouped[row[0]].append(events[row[1:]])
     return grouped
+
+
+def _event_rows(table: str, owner_column: str):
+    return _plain_rows(table, f"{owner_column}, event, date, valid_until", "date, id")
 
 
 async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
@@ -171,29 +176,54 @@ async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
     on planning. With the garbage collector paused (`registry.collector`): at national scale
     its full collections over the growing snapshot took 6-9 s of a 16-19 s load.
 
+    Each table's rows become objects in a worker thread while the event loop goes on: at
+    national scale that is seconds of CPU, and a served process that rebuilds its lookup index
+    after a bulk import kept every request waiting meanwhile (a status request waited 9.3 s).
+
     `contacts=False` (the public lookup): agencies' phones and officers and brokers' sex,
     national ID and phone are left out (None, no officers). The lookup never shows them, and a
     public-facing process then holds no national ID or phone number of a million brokers."""
     snapshot, events, lists = RegistrySnapshot(), _Events(), {}
     agency_columns = "id, name_en, name_km, address_en, address_km, province" + (", phone, officers" if contacts else "")
     broker_columns = "id, name_en, name_km, sex, national_id, province, district, phone" if contacts else "id, name_en, name_km, province, district"
+
+    def agencies(rows: list[tuple[Any, ...]]) -> None:
+        for row in rows:
+            snapshot.agencies[row[0]] = (
+                AgencyRow(*row[:7], tuple(_json(row[7]) or ())) if contacts else AgencyRow(*row, None)
+            )
+
+    def licences(rows: list[tuple[Any, ...]], event_rows: list[tuple[Any, ...]]) -> None:
+        by_licence = _events_by_owner(event_rows, events)
+        for row in rows:
+            snapshot.licences[row[0]] = LicenceRow(
+                *row[:4], _json_tuple(row[4], lists), _json_tuple(row[5], lists), row[6],
+                tuple(by_licence.get(row[0], ())),
+            )
+
+    def brokers(rows: list[tuple[Any, ...]]) -> None:
+        for row in rows:
+            snapshot.brokers[row[0]] = BrokerRow(*row) if contacts else BrokerRow(*row[:3], None, None, *row[3:], None)
+
+    def sub_licences(rows: list[tuple[Any, ...]], event_rows: list[tuple[Any, ...]]) -> None:
+        by_sub = _events_by_owner(event_rows, events)
+        for row in rows:
+            snapshot.sub_licences[row[0]] = SubLicenceRow(*row, tuple(by_sub.get(row[0], ())))
+
     with collector.paused():
         async with read_transaction():
-            for row in await _plain_rows("agency", agency_columns):
-                snapshot.agencies[row[0]] = (
-                    AgencyRow(*row[:7], tuple(_json(row[7]) or ())) if contacts else AgencyRow(*row, None)
-                )
-            licence_events = await _events_by_owner("licence_event", "licence", events)
-            for row in await _plain_rows("licence", "id, number, number_norm, agency, destinations, sectors, version"):
-                snapshot.licences[row[0]] = LicenceRow(
-                    *row[:4], _json_tuple(row[4], lists), _json_tuple(row[5], lists), row[6],
-                    tuple(licence_events.get(row[0], ())),
-                )
-            for row in await _plain_rows("broker", broker_columns):
-                snapshot.brokers[row[0]] = BrokerRow(*row) if contacts else BrokerRow(*row[:3], None, None, *row[3:], None)
-            sub_events = await _events_by_owner("sub_licence_event", "sub_licence", events)
-            for row in await _plain_rows("sub_licence", "id, number, number_norm, broker, licence, version"):
-                snapshot.sub_licences[row[0]] = SubLicenceRow(*row, tuple(sub_events.get(row[0], ())))
+            await asyncio.to_thread(agencies, await _plain_rows("agency", agency_columns))
+            await asyncio.to_thread(
+                licences,
+                await _plain_rows("licence", "id, number, number_norm, agency, destinations, sectors, version"),
+                await _event_rows("licence_event", "licence"),
+            )
+            await asyncio.to_thread(brokers, await _plain_rows("broker", broker_columns))
+            await asyncio.to_thread(
+                sub_licences,
+                await _plain_rows("sub_licence", "id, number, number_norm, broker, licence, version"),
+                await _event_rows("sub_licence_event", "sub_licence"),
+            )
     return snapshot
 
 
