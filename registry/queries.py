@@ -166,8 +166,10 @@ def _events_by_owner(rows: list[tuple[Any, ...]], events: _Events) -> dict[int, 
     return grouped
 
 
-def _event_rows(table: str, owner_column: str):
-    return _plain_rows(table, f"{owner_column}, event, date, valid_until", "date, id")
+async def _events_by_owner_read(table: str, owner_column: str, events: _Events) -> dict[int, list[StatusEvent]]:
+    """The table's events grouped by owner, grouped in a worker thread (see below)."""
+    rows = await _plain_rows(table, f"{owner_column}, event, date, valid_until", "date, id")
+    return await asyncio.to_thread(_events_by_owner, rows, events)
 
 
 async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
@@ -193,8 +195,7 @@ async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
                 AgencyRow(*row[:7], tuple(_json(row[7]) or ())) if contacts else AgencyRow(*row, None)
             )
 
-    def licences(rows: list[tuple[Any, ...]], event_rows: list[tuple[Any, ...]]) -> None:
-        by_licence = _events_by_owner(event_rows, events)
+    def licences(rows: list[tuple[Any, ...]], by_licence: dict[int, list[StatusEvent]]) -> None:
         for row in rows:
             snapshot.licences[row[0]] = LicenceRow(
                 *row[:4], _json_tuple(row[4], lists), _json_tuple(row[5], lists), row[6],
@@ -205,24 +206,23 @@ async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
         for row in rows:
             snapshot.brokers[row[0]] = BrokerRow(*row) if contacts else BrokerRow(*row[:3], None, None, *row[3:], None)
 
-    def sub_licences(rows: list[tuple[Any, ...]], event_rows: list[tuple[Any, ...]]) -> None:
-        by_sub = _events_by_owner(event_rows, events)
+    def sub_licences(rows: list[tuple[Any, ...]], by_sub: dict[int, list[StatusEvent]]) -> None:
         for row in rows:
             snapshot.sub_licences[row[0]] = SubLicenceRow(*row, tuple(by_sub.get(row[0], ())))
 
     with collector.paused():
         async with read_transaction():
             await asyncio.to_thread(agencies, await _plain_rows("agency", agency_columns))
+            by_licence = await _events_by_owner_read("licence_event", "licence", events)
             await asyncio.to_thread(
-                licences,
-                await _plain_rows("licence", "id, number, number_norm, agency, destinations, sectors, version"),
-                await _event_rows("licence_event", "licence"),
+                licences, await _plain_rows("licence", "id, number, number_norm, agency, destinations, sectors, version"),
+                by_licence,
             )
             await asyncio.to_thread(brokers, await _plain_rows("broker", broker_columns))
+            by_sub = await _events_by_owner_read("sub_licence_event", "sub_licence", events)
             await asyncio.to_thread(
-                sub_licences,
-                await _plain_rows("sub_licence", "id, number, number_norm, broker, licence, version"),
-                await _event_rows("sub_licence_event", "sub_licence"),
+                sub_licences, await _plain_rows("sub_licence", "id, number, number_norm, broker, licence, version"),
+                by_sub,
             )
     return snapshot
 
