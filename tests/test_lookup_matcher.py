@@ -204,3 +204,20 @@ def test_a_broker_who_moves_is_found_by_the_new_district():
     index.put_sub_licence(index.snapshot.sub_licences[1], replace(index.snapshot.brokers[1], district="Daun Penh"))
     assert ask(index, "Chea Sokun Daun Penh", "broker")["match"]["number"] == "MLVT-SUB-0501/2021"
     assert ask(index, "Chea Sokun Sen Sok", "broker")["status"] == "not_found"
+
+
+def test_regression_a_khmer_query_missed_a_transliterated_business_word_the_latin_one_skips():
+    """'kanchana' found Kanhchana Workforce Co., Ltd. (workforce is a business-type word) but its
+    Khmer name's own word 'កញ្ចនា' answered not found: the Khmer list lacked 'វើកហ្វស', the
+    transliteration of workforce that our example registry uses."""
+    import datetime as dt
+    from pathlib import Path
+
+    from registry.lookup.csv_snapshot import snapshot_from_csv
+    from registry.lookup.service import LookupIndex
+
+    lookup_index = LookupIndex(snapshot_from_csv(Path(__file__).resolve().parents[1] / "examples" / "registry"))
+    day = dt.date(2026, 11, 15)
+    for query in ("kanchana", "កញ្ចនា"):
+        answer = lookup_index.answer(query, as_of=day)
+        assert (answer["status"], answer["match"]["number"]) == ("active", "MLVT-PRA-101/2019"), (query, answer)
