@@ -213,3 +213,9 @@ def test_regression_the_event_loop_stood_still_while_the_index_was_rebuilt(db, m
 
     asyncio.run(scenario())
     assert ran_during_build == [True]
+
+
+def test_cli_empty_query_is_a_usage_error_not_a_not_found_answer():
+    result = CliRunner().invoke(main, ["lookup", "  "])
+    assert result.exit_code != 0
+    assert "QUERY is empty" in result.output

@@ -60,6 +60,8 @@ def lookup(query: str | None, as_of: str | None, kind: str | None, queries_file:
     """Is this agency or broker licensed? QUERY is a name (Latin or Khmer) or a licence number."""
     if (query is None) == (queries_file is None):
         fail("give either QUERY or --queries FILE")
+    if query is not None and not query.strip():
+        fail("QUERY is empty: give an agency's or broker's name, or a licence number")
     day = parse_date(as_of)
     items = _read_queries(queries_file) if queries_file else [{"query": query, "as_of": day, "kind": kind}]
 
