@@ -81,6 +81,13 @@ def start_server(target: str, port: int, workers: int, loop: str, env: dict[str,
         env=env | {"PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)},
         cwd=ROOT, start_new_session=True,
     )
+    return listening(process, port, target)
+
+
+def listening(process: subprocess.Popen, port: int, name: str) -> subprocess.Popen:
+    """`process` once its port takes connections; stopped, and an error, if it exits or takes
+    longer than START_SECONDS. With several workers the port opens before any worker is ready
+    (`settled` waits for them)."""
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         try:
@@ -88,10 +95,10 @@ def start_server(target: str, port: int, workers: int, loop: str, env: dict[str,
             return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(f"server {target} exited with {process.returncode}")
+                raise RuntimeError(f"server {name} exited with {process.returncode}")
             time.sleep(0.2)
     stop(process)
-    raise RuntimeError(f"server {target} did not start within {START_SECONDS} s")
+    raise RuntimeError(f"server {name} did not start within {START_SECONDS} s")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -34,7 +34,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench_api import free_port, settled, stop
+from bench_api import free_port, listening, settled, stop
 
 REPO = Path(__file__).resolve().parent.parent
 WATCHER = REPO / "tests" / "registry_feed_watcher.py"
@@ -131,9 +131,10 @@ def measure_served(url: str, workers: int, rounds: int, probes: int, scratch: Pa
     port = free_port()
     env = dict(os.environ, FAIRRECRUIT_DATABASE_URL=url, FAIRRECRUIT_PUBLIC_RATE="1000000/second",
                FAIRRECRUIT_DATA_DIR=str(scratch))
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--workers", str(workers), "--port", str(port)],
-                              env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = listening(subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers), "--port", str(port)],
+        env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    ), port, "fairrecruit serve")
     path = "/api/v1/public/lookup?q=" + urllib.request.quote(NUMBER)
 
     def fresh() -> str:
@@ -141,15 +142,7 @@ def measure_served(url: str, workers: int, rounds: int, probes: int, scratch: Pa
             return json.loads(answer.read())["status"]
 
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                assert fresh() == "active"
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("fairrecruit serve did not answer") from None
-                time.sleep(0.2)
+        assert fresh() == "active"
         settled(server.pid)
         kept = http.client.HTTPConnection("127.0.0.1", port)
         latencies = []

@@ -159,17 +159,18 @@ async def _plain_rows(table: str, columns: str, order: str = "") -> list[tuple[A
         connection.row_factory = factory
 
 
-def _events_by_owner(rows: list[tuple[Any, ...]], events: _Events) -> dict[int, list[StatusEvent]]:
-    grouped: dict[int, list[StatusEvent]] = defaultdict(list)
-    for row in rows:
-        grouped[row[0]].append(events[row[1:]])
-    return grouped
-
-
-async def _events_by_owner_read(table: str, owner_column: str, events: _Events) -> dict[int, list[StatusEvent]]:
-    """The table's events grouped by owner, grouped in a worker thread (see below)."""
+async def _events_by_owner(table: str, owner_column: str, events: _Events) -> dict[int, list[StatusEvent]]:
+    """The table's events grouped by owner, grouped in a worker thread as the snapshot's rows
+    are made into objects (`load_registry_snapshot`)."""
     rows = await _plain_rows(table, f"{owner_column}, event, date, valid_until", "date, id")
-    return await asyncio.to_thread(_events_by_owner, rows, events)
+
+    def group() -> dict[int, list[StatusEvent]]:
+        grouped: dict[int, list[StatusEvent]] = defaultdict(list)
+        for row in rows:
+            grouped[row[0]].append(events[row[1:]])
+        return grouped
+
+    return await asyncio.to_thread(group)
 
 
 async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
@@ -213,13 +214,13 @@ async def load_registry_snapshot(*, contacts: bool = True) -> RegistrySnapshot:
     with collector.paused():
         async with read_transaction():
             await asyncio.to_thread(agencies, await _plain_rows("agency", agency_columns))
-            by_licence = await _events_by_owner_read("licence_event", "licence", events)
+            by_licence = await _events_by_owner("licence_event", "licence", events)
             await asyncio.to_thread(
                 licences, await _plain_rows("licence", "id, number, number_norm, agency, destinations, sectors, version"),
                 by_licence,
             )
             await asyncio.to_thread(brokers, await _plain_rows("broker", broker_columns))
-            by_sub = await _events_by_owner_read("sub_licence_event", "sub_licence", events)
+            by_sub = await _events_by_owner("sub_licence_event", "sub_licence", events)
             await asyncio.to_thread(
                 sub_licences, await _plain_rows("sub_licence", "id, number, number_norm, broker, licence, version"),
                 by_sub,
